@@ -1,0 +1,28 @@
+{
+  "targets": [
+    {
+      "target_name": "en2py_native",
+      "sources": [
+        "src/addon.cc",
+        "src/gemm.cc",
+        "src/elementwise.cc",
+        "src/layernorm.cc",
+        "src/softmax.cc",
+        "src/cross_entropy.cc",
+        "src/embedding.cc",
+        "src/adam.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "/usr/include/x86_64-linux-gnu/openblas-pthread",
+        "/usr/include/aarch64-linux-gnu/openblas-pthread",
+        "/usr/include/openblas"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-O3", "-march=native", "-fopenmp", "-std=c++17", "-fno-math-errno"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "ldflags": ["-fopenmp"],
+      "libraries": ["-lopenblas", "-fopenmp"]
+    }
+  ]
+}

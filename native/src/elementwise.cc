@@ -1,0 +1,131 @@
+// Element-wise and reduction kernels. Memory-bound: OpenMP splits large arrays
+// across the cores; small ones stay on one thread (starting threads costs more).
+#include "kernels.h"
+#include <omp.h>
+
+namespace en2py {
+
+static constexpr int64_t kParallelMin = 1 << 15;
+
+void add(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate) {
+  if (m == n) {
+#pragma omp parallel for simd if (n > kParallelMin)
+    for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + a[i] + b[i];
+    return;
+  }
+  const int64_t rows = n / m;
+#pragma omp parallel for if (n > kParallelMin)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* ar = a + r * m;
+    float* o = out + r * m;
+#pragma omp simd
+    for (int64_t c = 0; c < m; c++) o[c] = (accumulate ? o[c] : 0.0f) + ar[c] + b[c];
+  }
+}
+
+void mul(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate) {
+  if (m == n) {
+#pragma omp parallel for simd if (n > kParallelMin)
+    for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + a[i] * b[i];
+    return;
+  }
+  const int64_t rows = n / m;
+#pragma omp parallel for if (n > kParallelMin)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* ar = a + r * m;
+    float* o = out + r * m;
+#pragma omp simd
+    for (int64_t c = 0; c < m; c++) o[c] = (accumulate ? o[c] : 0.0f) + ar[c] * b[c];
+  }
+}
+
+void scale(const float* x, float* out, int64_t n, float s, bool accumulate) {
+#pragma omp parallel for simd if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + s * x[i];
+}
+
+void sumRows(const float* x, int64_t rows, int64_t cols, float* out, bool accumulate) {
+  if (!accumulate)
+    for (int64_t c = 0; c < cols; c++) out[c] = 0.0f;
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+#pragma omp simd
+    for (int64_t c = 0; c < cols; c++) out[c] += xr[c];
+  }
+}
+
+void mulSumRows(const float* x, const float* y, int64_t rows, int64_t cols, float* out, bool accumulate) {
+  if (!accumulate)
+    for (int64_t c = 0; c < cols; c++) out[c] = 0.0f;
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    const float* yr = y + r * cols;
+#pragma omp simd
+    for (int64_t c = 0; c < cols; c++) out[c] += xr[c] * yr[c];
+  }
+}
+
+double sumSquares(const float* x, int64_t n) {
+  double total = 0.0;
+#pragma omp parallel for reduction(+ : total) if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) total += (double)x[i] * x[i];
+  return total;
+}
+
+double sum(const float* x, int64_t n) {
+  double total = 0.0;
+#pragma omp parallel for reduction(+ : total) if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) total += x[i];
+  return total;
+}
+
+void relu(const float* x, float* out, int64_t n) {
+#pragma omp parallel for simd if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void reluBackward(const float* y, const float* dy, float* dx, int64_t n, bool accumulate) {
+#pragma omp parallel for simd if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0.0f) + (y[i] > 0.0f ? dy[i] : 0.0f);
+}
+
+// murmur3's finaliser over (seed, index): the same 32-bit arithmetic as the reference.
+static inline uint32_t hash32(uint32_t seed, uint32_t i) {
+  uint32_t h = (i * 0x9E3779B1u) ^ seed;
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
+
+void dropout(const float* x, float* out, uint8_t* mask, int64_t n, float p, uint32_t seed) {
+  const float keepScale = 1.0f / (1.0f - p);
+  const uint32_t threshold = (uint32_t)(p * 16777216.0f);  // compare the top 24 bits
+#pragma omp parallel for if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) {
+    const uint8_t keep = (hash32(seed, (uint32_t)i) >> 8) >= threshold;
+    mask[i] = keep;
+    out[i] = keep ? x[i] * keepScale : 0.0f;
+  }
+}
+
+void dropoutBackward(const float* dy, const uint8_t* mask, float* dx, int64_t n, float p, bool accumulate) {
+  const float keepScale = 1.0f / (1.0f - p);
+#pragma omp parallel for simd if (n > kParallelMin)
+  for (int64_t i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0.0f) + (mask[i] ? dy[i] * keepScale : 0.0f);
+}
+
+void permute0213(const float* x, float* out, int64_t d0, int64_t d1, int64_t d2, int64_t d3, bool accumulate) {
+#pragma omp parallel for collapse(2) if (d0 * d1 * d2 * d3 > kParallelMin)
+  for (int64_t a = 0; a < d0; a++)
+    for (int64_t b = 0; b < d1; b++)
+      for (int64_t c = 0; c < d2; c++) {
+        const float* src = x + ((a * d1 + b) * d2 + c) * d3;
+        float* dst = out + ((a * d2 + c) * d1 + b) * d3;
+        for (int64_t d = 0; d < d3; d++) dst[d] = (accumulate ? dst[d] : 0.0f) + src[d];
+      }
+}
+
+}  // namespace en2py

@@ -1,0 +1,47 @@
+// Matrix products through OpenBLAS. One big GEMM goes to cblas_sgemm with
+// OpenBLAS's own threads. A grid of small GEMMs (attention heads: 256 products of
+// 120x32 by 32x120 at the seed shapes) is faster split across our own threads,
+// each calling single-threaded OpenBLAS, than handed to OpenBLAS one by one.
+#include "kernels.h"
+#include <cblas.h>
+#include <omp.h>
+
+namespace en2py {
+
+void gemm(bool transA, bool transB, int M, int N, int K, float alpha,
+          const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  if (M == 0 || N == 0) return;
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+              M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
+                 const float* A, int lda, int64_t aS1, int64_t aS2,
+                 const float* B, int ldb, int64_t bS1, int64_t bS2, float beta,
+                 float* C, int ldc, int64_t cS1, int64_t cS2, int n1, int n2) {
+  const int64_t count = (int64_t)n1 * n2;
+  if (count == 0 || M == 0 || N == 0) return;
+  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+  const double flopsEach = 2.0 * M * N * K;
+  // Large matrices: let OpenBLAS thread each one. Small ones: our threads, one matrix each.
+  if (count == 1 || flopsEach > 4e7) {
+    for (int64_t idx = 0; idx < count; idx++) {
+      const int64_t i = idx / n2, j = idx % n2;
+      cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A + i * aS1 + j * aS2, lda,
+                  B + i * bS1 + j * bS2, ldb, beta, C + i * cS1 + j * cS2, ldc);
+    }
+    return;
+  }
+  const int saved = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+#pragma omp parallel for schedule(static)
+  for (int64_t idx = 0; idx < count; idx++) {
+    const int64_t i = idx / n2, j = idx % n2;
+    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A + i * aS1 + j * aS2, lda,
+                B + i * bS1 + j * bS2, ldb, beta, C + i * cS1 + j * cS2, ldc);
+  }
+  openblas_set_num_threads(saved);
+}
+
+}  // namespace en2py

@@ -1,0 +1,81 @@
+// The native kernels of the en2py engine. Plain C++ on raw pointers, so that
+// every function here has a line-for-line twin in src/tensor/kernels/reference.ts
+// (the tests compare the two). addon.cc turns JavaScript arguments into these calls.
+//
+// Conventions: row-major, contiguous unless a leading dimension (ld*) is given.
+// `accumulate` means out += result; otherwise out = result.
+#pragma once
+#include <cstdint>
+
+namespace en2py {
+
+// C = alpha * op(A) * op(B) + beta * C, where op(A) is M x K and op(B) is K x N.
+void gemm(bool transA, bool transB, int M, int N, int K, float alpha,
+          const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc);
+
+// The same GEMM over an n1 x n2 grid of matrices: matrix (i, j) of A starts at
+// A + i*aS1 + j*aS2 (likewise B and C). Attention uses this to read heads in
+// place from a [batch, time, heads, headDim] layout without transposing them.
+void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
+                 const float* A, int lda, int64_t aS1, int64_t aS2,
+                 const float* B, int ldb, int64_t bS1, int64_t bS2, float beta,
+                 float* C, int ldc, int64_t cS1, int64_t cS2, int n1, int n2);
+
+// out[i] (+)= a[i] + b[i % m]   /   out[i] (+)= a[i] * b[i % m]
+void add(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate);
+void mul(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate);
+// out[i] (+)= s * x[i]
+void scale(const float* x, float* out, int64_t n, float s, bool accumulate);
+// out[c] (+)= sum_r x[r, c]
+void sumRows(const float* x, int64_t rows, int64_t cols, float* out, bool accumulate);
+// out[c] (+)= sum_r x[r, c] * y[r, c]
+void mulSumRows(const float* x, const float* y, int64_t rows, int64_t cols, float* out, bool accumulate);
+double sumSquares(const float* x, int64_t n);
+double sum(const float* x, int64_t n);
+
+void relu(const float* x, float* out, int64_t n);
+// dx (+)= dy where y > 0
+void reluBackward(const float* y, const float* dy, float* dx, int64_t n, bool accumulate);
+
+// Inverted dropout with a counter-based hash, so the mask depends only on (seed, i)
+// and is the same in every thread and in the TypeScript reference.
+void dropout(const float* x, float* out, uint8_t* mask, int64_t n, float p, uint32_t seed);
+void dropoutBackward(const float* dy, const uint8_t* mask, float* dx, int64_t n, float p, bool accumulate);
+
+void layerNorm(const float* x, const float* gamma, const float* beta, float* out,
+               float* mean, float* rstd, int64_t rows, int64_t cols, float eps);
+void layerNormBackward(const float* dy, const float* x, const float* gamma, const float* mean,
+                       const float* rstd, float* dx, float* dgamma, float* dbeta,
+                       int64_t rows, int64_t cols, bool accumulateDx, bool accumulateParams);
+
+// Row softmax with an optional additive mask and an optional causal mask.
+// Row r uses mask row (r / maskDiv) % maskRows. With causalTq > 0, row r is query
+// q = r % causalTq and columns c > q + (cols - causalTq) are masked out.
+// A row with every column masked comes out as zeros (never NaN).
+void softmax(const float* x, float* out, int64_t rows, int64_t cols, const float* mask,
+             int64_t maskDiv, int64_t maskRows, int64_t causalTq);
+// dx (+)= y * (dy - sum(y * dy))
+void softmaxBackward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols, bool accumulate);
+
+// Fused log-softmax + loss over the vocabulary. Rows whose target is ignoreIndex
+// count nothing. Supports label smoothing (eps), focal loss (gamma) and class
+// weights (nullable). Writes d(loss_sum)/d(logits) into grad (zeros on ignored
+// rows), and returns {sum of weighted row losses, sum of weights} in result[0..1].
+void crossEntropy(const float* logits, const int32_t* targets, int64_t rows, int64_t vocab,
+                  int32_t ignoreIndex, float smoothing, float gamma, const float* classWeights,
+                  float* grad, double* result);
+
+// out[i, :] = table[ids[i], :]; dtable[ids[i], :] += dy[i, :]. Ids outside [0, vocab)
+// give zero rows and no gradient (the TypeScript op rejects them before this point).
+void embedding(const float* table, const int32_t* ids, float* out, int64_t n, int64_t dim, int64_t vocab);
+void embeddingBackward(const float* dy, const int32_t* ids, float* dtable, int64_t n, int64_t dim, int64_t vocab);
+
+// [d0, d1, d2, d3] -> [d0, d2, d1, d3]
+void permute0213(const float* x, float* out, int64_t d0, int64_t d1, int64_t d2, int64_t d3, bool accumulate);
+
+// One Adam step. weightDecay is added to the gradient (L2, like torch.optim.Adam),
+// or applied to the weights directly when decoupled (like AdamW).
+void adam(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
+          float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step);
+
+}  // namespace en2py

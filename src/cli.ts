@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `en2py` command. Each sub-command lives in src/commands/<name>.ts and is
+// registered here; this file only wires them together and turns errors into
+// one clear line (no stack trace) with a non-zero exit code.
+import { Command } from 'commander';
+import { UserError } from './errors.js';
+
+const program = new Command();
+program
+  .name('en2py')
+  .description('Train, study and serve Transformer models that turn English into Python.')
+  .showHelpAfterError();
+
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof UserError) {
+    process.stderr.write(`en2py: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+});
