@@ -4,12 +4,15 @@
 // one clear line (no stack trace) with a non-zero exit code.
 import { Command } from 'commander';
 import { UserError } from './errors.js';
+import { infoCommand } from './commands/info.js';
 
 const program = new Command();
 program
   .name('en2py')
   .description('Train, study and serve Transformer models that turn English into Python.')
   .showHelpAfterError();
+
+program.addCommand(infoCommand());
 
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -49,11 +49,19 @@ struct Args {
 // Elements a row-major matrix with `rows` rows of `cols` at stride `ld` spans.
 int64_t span(int64_t rows, int64_t cols, int64_t ld) { return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols; }
 
+// BLAS requires each leading dimension to cover a row (and to be at least 1).
+void checkLd(const Args& a, int i, int ld, int cols) {
+  if (ld < (cols > 1 ? cols : 1)) a.fail(i, "(leading dimension " + std::to_string(ld) + ") is smaller than a row of " + std::to_string(cols));
+}
+
 Napi::Value Gemm(const CallbackInfo& info) {
   Args a{info, "gemm"};
   const bool tA = a.flag(0), tB = a.flag(1);
   const int M = a.i32(2), N = a.i32(3), K = a.i32(4);
   const int lda = a.i32(7), ldb = a.i32(9), ldc = a.i32(12);
+  checkLd(a, 7, lda, tA ? M : K);
+  checkLd(a, 9, ldb, tB ? K : N);
+  checkLd(a, 12, ldc, N);
   const float* A = a.f32(6, tA ? span(K, M, lda) : span(M, K, lda));
   const float* B = a.f32(8, tB ? span(N, K, ldb) : span(K, N, ldb));
   float* C = a.f32(11, span(M, N, ldc));
@@ -66,6 +74,9 @@ Napi::Value GemmBatched(const CallbackInfo& info) {
   const bool tA = a.flag(0), tB = a.flag(1);
   const int M = a.i32(2), N = a.i32(3), K = a.i32(4);
   const int lda = a.i32(7), ldb = a.i32(11), ldc = a.i32(16);
+  checkLd(a, 7, lda, tA ? M : K);
+  checkLd(a, 11, ldb, tB ? K : N);
+  checkLd(a, 16, ldc, N);
   const int64_t aS1 = a.i64(8), aS2 = a.i64(9), bS1 = a.i64(12), bS2 = a.i64(13), cS1 = a.i64(17), cS2 = a.i64(18);
   const int n1 = a.i32(19), n2 = a.i32(20);
   auto grid = [&](int64_t s1, int64_t s2, int64_t one) { return n1 == 0 || n2 == 0 ? 0 : (n1 - 1) * s1 + (n2 - 1) * s2 + one; };

@@ -1,0 +1,8 @@
+/** The tensor engine: tensors, autograd, ops, optimiser. */
+export { Tensor, sizeOf, type Shape } from './tensor.js';
+export { backward, noGrad, tidy, keep, clearTape, isGradEnabled } from './tape.js';
+export * from './ops.js';
+export { Adam, clipGradNorm, gradNorm, zeroGrad, type AdamOptions } from './optim.js';
+export { Rng } from './random.js';
+export { pool } from './pool.js';
+export { kernelBackend } from './kernels/index.js';

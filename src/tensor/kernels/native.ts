@@ -1,0 +1,26 @@
+/**
+ * Loads the C++ addon (native/build/Release/en2py_native.node) built by
+ * `npm run build:native`. Returns null with the reason when it is missing or
+ * fails to load, so the caller can fall back to the reference kernels.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../paths.js';
+import type { Kernels } from './types.js';
+
+export interface NativeAddon extends Omit<Kernels, 'name'> {
+  blasInfo(): { corename: string; threads: number };
+}
+
+export const addonPath = path.join(repoRoot, 'native', 'build', 'Release', 'en2py_native.node');
+
+export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): { corename: string; threads: number } } } | { error: string } {
+  if (!existsSync(addonPath)) return { error: `the native addon is not built (${addonPath} is missing)` };
+  try {
+    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    return { kernels: { ...addon, name: 'native' } };
+  } catch (err) {
+    return { error: `the native addon failed to load: ${(err as Error).message}` };
+  }
+}

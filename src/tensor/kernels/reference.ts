@@ -1,0 +1,275 @@
+/**
+ * Reference kernels in plain TypeScript: the ground truth that tests compare the
+ * native kernels against, and the fallback when the addon is missing. Written
+ * for clarity over speed; each mirrors its twin in native/src/.
+ */
+import type { F32, Kernels } from './types.js';
+
+/** murmur3's 32-bit finaliser over (seed, i); identical to hash32 in native/src/elementwise.cc. */
+export function hash32(seed: number, i: number): number {
+  let h = (Math.imul(i, 0x9e3779b1) ^ seed) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
+  aOff = 0, bOff = 0, cOff = 0,
+): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) {
+        const a = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
+        const b = transB ? B[bOff + j * ldb + k] : B[bOff + k * ldb + j];
+        acc += a * b;
+      }
+      const c = cOff + i * ldc + j;
+      C[c] = alpha * acc + (beta === 0 ? 0 : beta * C[c]);
+    }
+  }
+}
+
+export const referenceKernels: Kernels = {
+  name: 'reference',
+
+  gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
+    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  },
+
+  gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2) {
+    for (let i = 0; i < n1; i++) {
+      for (let j = 0; j < n2; j++) {
+        gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,
+          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2);
+      }
+    }
+  },
+
+  add(a, b, out, n, m, accumulate) {
+    for (let i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0) + a[i] + b[i % m];
+  },
+
+  mul(a, b, out, n, m, accumulate) {
+    for (let i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0) + a[i] * b[i % m];
+  },
+
+  scale(x, out, n, s, accumulate) {
+    for (let i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0) + s * x[i];
+  },
+
+  sumRows(x, rows, cols, out, accumulate) {
+    if (!accumulate) out.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += x[r * cols + c];
+  },
+
+  mulSumRows(x, y, rows, cols, out, accumulate) {
+    if (!accumulate) out.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += x[r * cols + c] * y[r * cols + c];
+  },
+
+  sumSquares(x, n) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += x[i] * x[i];
+    return total;
+  },
+
+  sum(x, n) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += x[i];
+    return total;
+  },
+
+  relu(x, out, n) {
+    for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  },
+
+  reluBackward(y, dy, dx, n, accumulate) {
+    for (let i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0) + (y[i] > 0 ? dy[i] : 0);
+  },
+
+  dropout(x, out, mask, n, p, seed) {
+    const keepScale = Math.fround(1 / Math.fround(1 - p));
+    const threshold = Math.floor(Math.fround(p) * 16777216);
+    for (let i = 0; i < n; i++) {
+      const keep = hash32(seed >>> 0, i) >>> 8 >= threshold ? 1 : 0;
+      mask[i] = keep;
+      out[i] = keep ? x[i] * keepScale : 0;
+    }
+  },
+
+  dropoutBackward(dy, mask, dx, n, p, accumulate) {
+    const keepScale = Math.fround(1 / Math.fround(1 - p));
+    for (let i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0) + (mask[i] ? dy[i] * keepScale : 0);
+  },
+
+  layerNorm(x, gamma, beta, out, mean, rstd, rows, cols, eps) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += x[o + c];
+      const mu = s / cols;
+      let v = 0;
+      for (let c = 0; c < cols; c++) v += (x[o + c] - mu) ** 2;
+      const rs = 1 / Math.sqrt(v / cols + eps);
+      mean[r] = mu;
+      rstd[r] = rs;
+      for (let c = 0; c < cols; c++) out[o + c] = (x[o + c] - mu) * rs * gamma[c] + beta[c];
+    }
+  },
+
+  layerNormBackward(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols, accumulateDx, accumulateParams) {
+    if (!accumulateParams) {
+      dgamma.fill(0, 0, cols);
+      dbeta.fill(0, 0, cols);
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      const mu = mean[r];
+      const rs = rstd[r];
+      let sumD = 0;
+      let sumDX = 0;
+      for (let c = 0; c < cols; c++) {
+        const xhat = (x[o + c] - mu) * rs;
+        const d = dy[o + c] * gamma[c];
+        sumD += d;
+        sumDX += d * xhat;
+        dgamma[c] += dy[o + c] * xhat;
+        dbeta[c] += dy[o + c];
+      }
+      const meanD = sumD / cols;
+      const meanDX = sumDX / cols;
+      for (let c = 0; c < cols; c++) {
+        const xhat = (x[o + c] - mu) * rs;
+        const g = rs * (dy[o + c] * gamma[c] - meanD - xhat * meanDX);
+        dx[o + c] = (accumulateDx ? dx[o + c] : 0) + g;
+      }
+    }
+  },
+
+  softmax(x, out, rows, cols, mask, maskDiv, maskRows, causalTq) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      const m = mask ? (Math.floor(r / maskDiv) % maskRows) * cols : -1;
+      const limit = causalTq > 0 ? (r % causalTq) + (cols - causalTq) + 1 : cols;
+      let mx = -Infinity;
+      for (let c = 0; c < limit; c++) {
+        const v = mask ? x[o + c] + mask[m + c] : x[o + c];
+        out[o + c] = v;
+        if (v > mx) mx = v;
+      }
+      if (mx === -Infinity) {
+        out.fill(0, o, o + cols);
+        continue;
+      }
+      let s = 0;
+      for (let c = 0; c < limit; c++) {
+        const e = out[o + c] === -Infinity ? 0 : Math.exp(out[o + c] - mx);
+        out[o + c] = e;
+        s += e;
+      }
+      for (let c = 0; c < limit; c++) out[o + c] /= s;
+      out.fill(0, o + limit, o + cols);
+    }
+  },
+
+  softmaxBackward(y, dy, dx, rows, cols, accumulate) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let dot = 0;
+      for (let c = 0; c < cols; c++) dot += y[o + c] * dy[o + c];
+      for (let c = 0; c < cols; c++) dx[o + c] = (accumulate ? dx[o + c] : 0) + y[o + c] * (dy[o + c] - dot);
+    }
+  },
+
+  crossEntropy(logits, targets, rows, vocab, ignoreIndex, smoothing, gamma, classWeights, grad, result) {
+    let lossSum = 0;
+    let weightSum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * vocab;
+      const t = targets[r];
+      if (t === ignoreIndex || t < 0 || t >= vocab) {
+        grad.fill(0, o, o + vocab);
+        continue;
+      }
+      let mx = -Infinity;
+      for (let j = 0; j < vocab; j++) if (logits[o + j] > mx) mx = logits[o + j];
+      let s = 0;
+      let sumZ = 0;
+      for (let j = 0; j < vocab; j++) {
+        s += Math.exp(logits[o + j] - mx);
+        sumZ += logits[o + j];
+      }
+      const lse = mx + Math.log(s);
+      const w = classWeights ? classWeights[t] : 1;
+      const logpT = logits[o + t] - lse;
+      if (gamma === 0) {
+        const meanLogp = sumZ / vocab - lse;
+        lossSum += w * -((1 - smoothing) * logpT + smoothing * meanLogp);
+        for (let j = 0; j < vocab; j++) grad[o + j] = w * (Math.exp(logits[o + j] - lse) - smoothing / vocab);
+        grad[o + t] -= w * (1 - smoothing);
+      } else {
+        const pT = Math.exp(logpT);
+        const oneMinus = 1 - pT;
+        const focal = oneMinus ** gamma;
+        const dpow = oneMinus > 0 ? gamma * pT * oneMinus ** (gamma - 1) * logpT : 0;
+        const c = w * (dpow - focal);
+        lossSum += w * -focal * logpT;
+        for (let j = 0; j < vocab; j++) grad[o + j] = -c * Math.exp(logits[o + j] - lse);
+        grad[o + t] += c;
+      }
+      weightSum += w;
+    }
+    result[0] = lossSum;
+    result[1] = weightSum;
+  },
+
+  embedding(table, ids, out, n, dim, vocab) {
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (id < 0 || id >= vocab) out.fill(0, i * dim, (i + 1) * dim);
+      else out.set(table.subarray(id * dim, (id + 1) * dim), i * dim);
+    }
+  },
+
+  embeddingBackward(dy, ids, dtable, n, dim, vocab) {
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (id < 0 || id >= vocab) continue;
+      for (let d = 0; d < dim; d++) dtable[id * dim + d] += dy[i * dim + d];
+    }
+  },
+
+  permute0213(x, out, d0, d1, d2, d3, accumulate) {
+    for (let a = 0; a < d0; a++) {
+      for (let b = 0; b < d1; b++) {
+        for (let c = 0; c < d2; c++) {
+          const src = ((a * d1 + b) * d2 + c) * d3;
+          const dst = ((a * d2 + c) * d1 + b) * d3;
+          for (let d = 0; d < d3; d++) out[dst + d] = (accumulate ? out[dst + d] : 0) + x[src + d];
+        }
+      }
+    }
+  },
+
+  adam(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step) {
+    const bc1 = 1 - beta1 ** step;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const stepSize = lr / bc1;
+    for (let i = 0; i < n; i++) {
+      let g = grad[i];
+      if (weightDecay !== 0) {
+        if (decoupled) param[i] -= lr * weightDecay * param[i];
+        else g += weightDecay * param[i];
+      }
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      param[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    }
+  },
+};

@@ -1,0 +1,95 @@
+/**
+ * The kernel interface of the engine. Two implementations satisfy it:
+ * `reference.ts` (plain TypeScript loops, the ground truth the tests compare
+ * against, and the fallback) and `native.ts` (the C++ addon over OpenBLAS).
+ *
+ * Conventions: row-major; arrays may be subarray views; `accumulate` means
+ * out += result, otherwise out = result. Argument order matches native/src/kernels.h.
+ */
+export type F32 = Float32Array;
+
+export interface Kernels {
+  readonly name: 'native' | 'reference';
+
+  /** C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. */
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
+  ): void;
+
+  /**
+   * The same GEMM over an n1 × n2 grid: matrix (i, j) of A starts at i*aS1 + j*aS2
+   * (likewise B, C). Lets attention read heads in place from [batch, time, heads, dh].
+   */
+  gemmBatched(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: F32, lda: number, aS1: number, aS2: number,
+    B: F32, ldb: number, bS1: number, bS2: number, beta: number,
+    C: F32, ldc: number, cS1: number, cS2: number, n1: number, n2: number,
+  ): void;
+
+  /** out[i] (+)= a[i] + b[i % m] */
+  add(a: F32, b: F32, out: F32, n: number, m: number, accumulate: boolean): void;
+  /** out[i] (+)= a[i] * b[i % m] */
+  mul(a: F32, b: F32, out: F32, n: number, m: number, accumulate: boolean): void;
+  /** out[i] (+)= s * x[i] */
+  scale(x: F32, out: F32, n: number, s: number, accumulate: boolean): void;
+  /** out[c] (+)= Σ_r x[r, c] */
+  sumRows(x: F32, rows: number, cols: number, out: F32, accumulate: boolean): void;
+  /** out[c] (+)= Σ_r x[r, c] · y[r, c] */
+  mulSumRows(x: F32, y: F32, rows: number, cols: number, out: F32, accumulate: boolean): void;
+  sumSquares(x: F32, n: number): number;
+  sum(x: F32, n: number): number;
+
+  relu(x: F32, out: F32, n: number): void;
+  /** dx (+)= dy where y > 0 */
+  reluBackward(y: F32, dy: F32, dx: F32, n: number, accumulate: boolean): void;
+
+  /** Inverted dropout; the mask depends only on (seed, i). */
+  dropout(x: F32, out: F32, mask: Uint8Array, n: number, p: number, seed: number): void;
+  dropoutBackward(dy: F32, mask: Uint8Array, dx: F32, n: number, p: number, accumulate: boolean): void;
+
+  layerNorm(
+    x: F32, gamma: F32, beta: F32, out: F32, mean: F32, rstd: F32, rows: number, cols: number, eps: number,
+  ): void;
+  layerNormBackward(
+    dy: F32, x: F32, gamma: F32, mean: F32, rstd: F32, dx: F32, dgamma: F32, dbeta: F32,
+    rows: number, cols: number, accumulateDx: boolean, accumulateParams: boolean,
+  ): void;
+
+  /**
+   * Row softmax. Row r adds mask row floor(r / maskDiv) % maskRows (when mask is
+   * not null); with causalTq > 0, row r is query q = r % causalTq and columns
+   * c > q + (cols − causalTq) are masked. Fully masked rows come out as zeros.
+   */
+  softmax(
+    x: F32, out: F32, rows: number, cols: number, mask: F32 | null, maskDiv: number, maskRows: number,
+    causalTq: number,
+  ): void;
+  /** dx (+)= y ⊙ (dy − Σ y ⊙ dy) */
+  softmaxBackward(y: F32, dy: F32, dx: F32, rows: number, cols: number, accumulate: boolean): void;
+
+  /**
+   * Fused log-softmax + loss per row (label smoothing, focal gamma, class weights);
+   * rows with target ignoreIndex count nothing. Writes d(Σ weighted row loss)/d(logits)
+   * into grad and [Σ weighted loss, Σ weight] into result.
+   */
+  crossEntropy(
+    logits: F32, targets: Int32Array, rows: number, vocab: number, ignoreIndex: number,
+    smoothing: number, gamma: number, classWeights: F32 | null, grad: F32, result: Float64Array,
+  ): void;
+
+  /** out[i, :] = table[ids[i], :] (zeros for ids outside [0, vocab)) */
+  embedding(table: F32, ids: Int32Array, out: F32, n: number, dim: number, vocab: number): void;
+  /** dtable[ids[i], :] += dy[i, :] */
+  embeddingBackward(dy: F32, ids: Int32Array, dtable: F32, n: number, dim: number, vocab: number): void;
+
+  /** [d0, d1, d2, d3] → [d0, d2, d1, d3] */
+  permute0213(x: F32, out: F32, d0: number, d1: number, d2: number, d3: number, accumulate: boolean): void;
+
+  /** One Adam step (L2 weight decay like torch Adam, or decoupled like AdamW). */
+  adam(
+    param: F32, grad: F32, m: F32, v: F32, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: boolean, step: number,
+  ): void;
+}

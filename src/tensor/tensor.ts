@@ -1,0 +1,103 @@
+/**
+ * The tensor: a contiguous row-major Float32Array with a shape, an optional
+ * gradient, and the bookkeeping the autograd tape needs. Strides are always the
+ * contiguous ones; ops that need another layout copy (or read in place through
+ * GEMM leading dimensions, as attention does).
+ */
+import { pool } from './pool.js';
+import { trackForScope } from './tape.js';
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`bad dimension ${d} in shape [${shape.join(', ')}]`);
+    n *= d;
+  }
+  return n;
+}
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  data: Float32Array;
+  /** The gradient buffer (allocated on first use); its contents are valid only when gradReady. */
+  grad: Float32Array | null = null;
+  gradReady = false;
+  requiresGrad: boolean;
+  /** Parameters own their buffers; other tensors borrow from the pool and give them back on dispose. */
+  readonly pooled: boolean;
+  disposed = false;
+
+  constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; pooled?: boolean } = {}) {
+    this.shape = [...shape];
+    this.size = sizeOf(shape);
+    if (data.length !== this.size) {
+      throw new Error(`data length ${data.length} does not match shape [${shape.join(', ')}]`);
+    }
+    this.data = data;
+    this.requiresGrad = opts.requiresGrad ?? false;
+    this.pooled = opts.pooled ?? false;
+    if (this.pooled) trackForScope(this);
+  }
+
+  /** A new tensor whose buffer comes from the pool (contents undefined). */
+  static empty(shape: Shape, requiresGrad = false): Tensor {
+    return new Tensor(pool.take(sizeOf(shape)), shape, { requiresGrad, pooled: true });
+  }
+
+  static zeros(shape: Shape, requiresGrad = false): Tensor {
+    const t = Tensor.empty(shape, requiresGrad);
+    t.data.fill(0);
+    return t;
+  }
+
+  /** A tensor that owns a copy of the values (not pooled): inputs, constants, parameters. */
+  static from(values: ArrayLike<number>, shape: Shape, requiresGrad = false): Tensor {
+    return new Tensor(Float32Array.from(values), shape, { requiresGrad });
+  }
+
+  /** A trainable parameter: owns its data and a persistent gradient buffer. */
+  static parameter(data: Float32Array, shape: Shape): Tensor {
+    const t = new Tensor(data, shape, { requiresGrad: true });
+    t.grad = new Float32Array(t.size);
+    return t;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item() needs a one-element tensor, got shape [${this.shape.join(', ')}]`);
+    return this.data[0];
+  }
+
+  /**
+   * Where backward writes this tensor's gradient: the buffer, and whether the
+   * kernel must add to it (a gradient already arrived) or may overwrite it (first one).
+   */
+  gradSlot(): { g: Float32Array; accumulate: boolean } {
+    if (!this.grad) this.grad = pool.take(this.size);
+    const accumulate = this.gradReady;
+    this.gradReady = true;
+    return { g: this.grad, accumulate };
+  }
+
+  /** The gradient with zeros where none arrived (for reading, e.g. in tests). */
+  gradOrZeros(): Float32Array {
+    if (this.grad && this.gradReady) return this.grad;
+    return new Float32Array(this.size);
+  }
+
+  /** Give pooled buffers back. Parameters are never disposed this way. */
+  dispose(): void {
+    if (this.disposed || !this.pooled) return;
+    this.disposed = true;
+    pool.give(this.data);
+    if (this.grad) pool.give(this.grad);
+    this.grad = null;
+  }
+}
