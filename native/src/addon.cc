@@ -198,7 +198,8 @@ Napi::Value CrossEntropy(const CallbackInfo& info) {
   Args a{info, "crossEntropy"};
   const int64_t rows = a.i64(2), vocab = a.i64(3);
   en2py::crossEntropy(a.f32(0, rows * vocab), a.i32s(1, rows), rows, vocab, a.i32(4), (float)a.num(5),
-                      (float)a.num(6), a.f32(7, vocab, true), a.f32(8, rows * vocab), a.f64(9, 2));
+                      (float)a.num(6), a.f32(7, vocab, true), a.f32(8, rows * vocab, true), (float)a.num(9),
+                      a.f64(10, 2));
   return info.Env().Undefined();
 }
 

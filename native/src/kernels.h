@@ -59,11 +59,12 @@ void softmaxBackward(const float* y, const float* dy, float* dx, int64_t rows, i
 
 // Fused log-softmax + loss over the vocabulary. Rows whose target is ignoreIndex
 // count nothing. Supports label smoothing (eps), focal loss (gamma) and class
-// weights (nullable). Writes d(loss_sum)/d(logits) into grad (zeros on ignored
-// rows), and returns {sum of weighted row losses, sum of weights} in result[0..1].
+// weights (nullable). Writes gradScale * d(loss_sum)/d(logits) into grad (zeros on
+// ignored rows; skipped when grad is null, for evaluation), and returns
+// {sum of weighted row losses, sum of weights} in result[0..1].
 void crossEntropy(const float* logits, const int32_t* targets, int64_t rows, int64_t vocab,
                   int32_t ignoreIndex, float smoothing, float gamma, const float* classWeights,
-                  float* grad, double* result);
+                  float* grad, float gradScale, double* result);
 
 // out[i, :] = table[ids[i], :]; dtable[ids[i], :] += dy[i, :]. Ids outside [0, vocab)
 // give zero rows and no gradient (the TypeScript op rejects them before this point).

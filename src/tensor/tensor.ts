@@ -86,6 +86,22 @@ export class Tensor {
     return { g: this.grad, accumulate };
   }
 
+  /**
+   * Like gradSlot(), for element-wise backward kernels that may write in place:
+   * when this tensor has no gradient buffer yet, it takes over `from`'s (whose
+   * backward is running, so nobody reads it again) instead of allocating one.
+   */
+  gradSlotFrom(from: Tensor): { g: Float32Array; accumulate: boolean } {
+    if (!this.grad && !this.gradReady && from.grad && from.size === this.size && from.pooled && this.pooled) {
+      this.grad = from.grad;
+      from.grad = null;
+      from.gradReady = false;
+      this.gradReady = true;
+      return { g: this.grad, accumulate: false };
+    }
+    return this.gradSlot();
+  }
+
   /** The gradient with zeros where none arrived (for reading, e.g. in tests). */
   gradOrZeros(): Float32Array {
     if (this.grad && this.gradReady) return this.grad;

@@ -151,10 +151,13 @@ test('cross-entropy: plain, ignore index, label smoothing, focal, class weights'
       const logits = rand(rows * vocab, 5);
       const ga = new Float32Array(rows * vocab), gb = new Float32Array(rows * vocab);
       const ra = new Float64Array(2), rb = new Float64Array(2);
-      nat!.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, ga, ra);
-      ref.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, gb, rb);
+      nat!.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, ga, 0.25, ra);
+      ref.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, gb, 0.25, rb);
       close(ga, gb, `crossEntropy grad s=${smoothing} g=${gamma}`);
       close(ra, rb, `crossEntropy loss s=${smoothing} g=${gamma}`);
+      const rn = new Float64Array(2);
+      nat!.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, null, 1, rn);
+      close(rn, rb, 'crossEntropy without gradient');
     }
   }
 });

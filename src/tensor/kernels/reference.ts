@@ -187,14 +187,14 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropy(logits, targets, rows, vocab, ignoreIndex, smoothing, gamma, classWeights, grad, result) {
+  crossEntropy(logits, targets, rows, vocab, ignoreIndex, smoothing, gamma, classWeights, grad, gradScale, result) {
     let lossSum = 0;
     let weightSum = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * vocab;
       const t = targets[r];
       if (t === ignoreIndex || t < 0 || t >= vocab) {
-        grad.fill(0, o, o + vocab);
+        grad?.fill(0, o, o + vocab);
         continue;
       }
       let mx = -Infinity;
@@ -207,21 +207,26 @@ export const referenceKernels: Kernels = {
       }
       const lse = mx + Math.log(s);
       const w = classWeights ? classWeights[t] : 1;
+      const gw = w * gradScale;
       const logpT = logits[o + t] - lse;
       if (gamma === 0) {
         const meanLogp = sumZ / vocab - lse;
         lossSum += w * -((1 - smoothing) * logpT + smoothing * meanLogp);
-        for (let j = 0; j < vocab; j++) grad[o + j] = w * (Math.exp(logits[o + j] - lse) - smoothing / vocab);
-        grad[o + t] -= w * (1 - smoothing);
+        if (grad) {
+          for (let j = 0; j < vocab; j++) grad[o + j] = gw * (Math.exp(logits[o + j] - lse) - smoothing / vocab);
+          grad[o + t] -= gw * (1 - smoothing);
+        }
       } else {
         const pT = Math.exp(logpT);
         const oneMinus = 1 - pT;
         const focal = oneMinus ** gamma;
         const dpow = oneMinus > 0 ? gamma * pT * oneMinus ** (gamma - 1) * logpT : 0;
-        const c = w * (dpow - focal);
+        const c = gw * (dpow - focal);
         lossSum += w * -focal * logpT;
-        for (let j = 0; j < vocab; j++) grad[o + j] = -c * Math.exp(logits[o + j] - lse);
-        grad[o + t] += c;
+        if (grad) {
+          for (let j = 0; j < vocab; j++) grad[o + j] = -c * Math.exp(logits[o + j] - lse);
+          grad[o + t] += c;
+        }
       }
       weightSum += w;
     }

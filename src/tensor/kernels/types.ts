@@ -71,12 +71,14 @@ export interface Kernels {
 
   /**
    * Fused log-softmax + loss per row (label smoothing, focal gamma, class weights);
-   * rows with target ignoreIndex count nothing. Writes d(Σ weighted row loss)/d(logits)
-   * into grad and [Σ weighted loss, Σ weight] into result.
+   * rows with target ignoreIndex count nothing. Writes gradScale · d(Σ weighted row
+   * loss)/d(logits) into grad (unless grad is null) and [Σ weighted loss, Σ weight]
+   * into result.
    */
   crossEntropy(
     logits: F32, targets: Int32Array, rows: number, vocab: number, ignoreIndex: number,
-    smoothing: number, gamma: number, classWeights: F32 | null, grad: F32, result: Float64Array,
+    smoothing: number, gamma: number, classWeights: F32 | null, grad: F32 | null, gradScale: number,
+    result: Float64Array,
   ): void;
 
   /** out[i, :] = table[ids[i], :] (zeros for ids outside [0, vocab)) */

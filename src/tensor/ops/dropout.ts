@@ -13,8 +13,9 @@ export function dropout(x: Tensor, p: number, seed: number): Tensor {
   const k = K();
   k.dropout(x.data, out.data, mask, x.size, p, seed >>> 0);
   record(out, [x], () => {
-    const { g, accumulate } = x.gradSlot();
-    k.dropoutBackward(out.grad!, mask, g, x.size, p, accumulate);
+    const dy = out.grad!;
+    const { g, accumulate } = x.gradSlotFrom(out);
+    k.dropoutBackward(dy, mask, g, x.size, p, accumulate);
   });
   return out;
 }

@@ -19,14 +19,15 @@ export function add(a: Tensor, b: Tensor): Tensor {
   k.add(a.data, b.data, out.data, a.size, b.size, false);
   record(out, [a, b], () => {
     const dy = out.grad!;
-    if (a.requiresGrad) {
-      const { g, accumulate } = a.gradSlot();
-      k.scale(dy, g, a.size, 1, accumulate);
-    }
+    // b first: a may take over dy's buffer (the residual path then costs no copy).
     if (b.requiresGrad) {
       const { g, accumulate } = b.gradSlot();
       if (b.size === a.size) k.scale(dy, g, b.size, 1, accumulate);
       else k.sumRows(dy, a.size / b.size, b.size, g, accumulate);
+    }
+    if (a.requiresGrad) {
+      const { g, accumulate } = a.gradSlotFrom(out);
+      if (g !== dy || accumulate) k.scale(dy, g, a.size, 1, accumulate);
     }
   });
   return out;
@@ -59,8 +60,9 @@ export function scale(x: Tensor, s: number): Tensor {
   const k = K();
   k.scale(x.data, out.data, x.size, s, false);
   record(out, [x], () => {
-    const { g, accumulate } = x.gradSlot();
-    k.scale(out.grad!, g, x.size, s, accumulate);
+    const dy = out.grad!;
+    const { g, accumulate } = x.gradSlotFrom(out);
+    k.scale(dy, g, x.size, s, accumulate);
   });
   return out;
 }
@@ -70,8 +72,9 @@ export function relu(x: Tensor): Tensor {
   const k = K();
   k.relu(x.data, out.data, x.size);
   record(out, [x], () => {
-    const { g, accumulate } = x.gradSlot();
-    k.reluBackward(out.data, out.grad!, g, x.size, accumulate);
+    const dy = out.grad!;
+    const { g, accumulate } = x.gradSlotFrom(out);
+    k.reluBackward(out.data, dy, g, x.size, accumulate);
   });
   return out;
 }

@@ -3,9 +3,15 @@
  * losses need: label smoothing, focal loss (gamma) and class weights (e.g.
  * weighting structure tokens). The result is the weighted mean over rows whose
  * target is not ignoreIndex, like torch.nn.functional.cross_entropy.
+ *
+ * Why fused: the logits are the largest tensor of a step (32 × 120 × 8,449
+ * floats at the seed shapes). The kernel writes the gradient, already divided
+ * by the weight sum, during the forward pass, and backward hands that buffer to
+ * the logits as their gradient: no probabilities stored, no extra pass.
  */
 import { K } from '../kernels/index.js';
-import { record } from '../tape.js';
+import { pool } from '../pool.js';
+import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 export interface CrossEntropyOptions {
@@ -28,26 +34,41 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   if (targets.length !== rows) throw new Error(`crossEntropy: ${targets.length} targets for ${rows} rows`);
   const smoothing = opts.labelSmoothing ?? 0;
   const gamma = opts.focalGamma ?? 0;
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const weights = opts.classWeights ?? null;
   if (smoothing < 0 || smoothing >= 1) throw new Error(`crossEntropy: label smoothing must be in [0, 1), got ${smoothing}`);
   if (gamma < 0) throw new Error(`crossEntropy: focal gamma must be ≥ 0, got ${gamma}`);
   if (gamma > 0 && smoothing > 0) throw new Error('crossEntropy: focal loss and label smoothing do not combine');
-  if (opts.classWeights && opts.classWeights.length !== vocab) {
-    throw new Error(`crossEntropy: ${opts.classWeights.length} class weights for a vocabulary of ${vocab}`);
+  if (weights && weights.length !== vocab) {
+    throw new Error(`crossEntropy: ${weights.length} class weights for a vocabulary of ${vocab}`);
   }
-  // The gradient is computed in the forward pass (fused), into a pooled buffer.
-  const gradHolder = Tensor.empty(logits.shape);
+  // The weight sum is known before the pass, so the kernel can scale the gradient itself.
+  let expectedWeight = 0;
+  for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < vocab) expectedWeight += weights ? weights[t] : 1;
+
+  const wantGrad = isGradEnabled() && logits.requiresGrad;
+  // Not from a tidy() scope: backward hands this buffer to the logits. If backward
+  // never runs, the garbage collector takes it instead of the pool.
+  const grad = wantGrad ? pool.take(logits.size) : null;
   const result = new Float64Array(2);
-  K().crossEntropy(
-    logits.data, targets, rows, vocab, opts.ignoreIndex ?? -100, smoothing, gamma,
-    opts.classWeights ?? null, gradHolder.data, result,
-  );
+  K().crossEntropy(logits.data, targets, rows, vocab, ignoreIndex, smoothing, gamma, weights, grad,
+    expectedWeight > 0 ? 1 / expectedWeight : 0, result);
   const [lossSum, weightSum] = result;
   const loss = Tensor.empty([1]);
   loss.data[0] = weightSum > 0 ? lossSum / weightSum : 0;
-  record(loss, [logits], () => {
-    if (weightSum === 0) return;
-    const { g, accumulate } = logits.gradSlot();
-    K().scale(gradHolder.data, g, logits.size, loss.grad![0] / weightSum, accumulate);
-  });
+  if (grad) {
+    record(loss, [logits], () => {
+      const seed = loss.grad![0];
+      if (!logits.grad && !logits.gradReady && logits.pooled) {
+        logits.grad = grad;
+        logits.gradReady = true;
+        if (seed !== 1) K().scale(grad, grad, logits.size, seed, false);
+      } else {
+        const { g, accumulate } = logits.gradSlot();
+        K().scale(grad, g, logits.size, seed, accumulate);
+        pool.give(grad);
+      }
+    });
+  }
   return { loss, lossSum, weightSum };
 }

@@ -19,7 +19,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   k.layerNorm(x.data, gamma.data, beta.data, out.data, mean, rstd, rows, cols, eps);
   record(out, [x, gamma, beta], () => {
     const dy = out.grad!;
-    const dx = x.requiresGrad ? x.gradSlot() : { g: pool.take(x.size), accumulate: false };
+    const dx = x.requiresGrad ? x.gradSlotFrom(out) : { g: pool.take(x.size), accumulate: false };
     const dg = gamma.requiresGrad ? gamma.gradSlot() : { g: scratch(cols), accumulate: false };
     const db = beta.requiresGrad ? beta.gradSlot() : { g: scratch(cols), accumulate: false };
     if (dg.accumulate !== db.accumulate) throw new Error('layerNorm: gamma and beta gradients out of step');

@@ -33,8 +33,9 @@ export function softmax(x: Tensor, mask: SoftmaxMask = {}): Tensor {
   const k = K();
   k.softmax(x.data, out.data, rows, cols, add?.values ?? null, add?.div ?? 1, add?.rows ?? 1, tq);
   record(out, [x], () => {
-    const { g, accumulate } = x.gradSlot();
-    k.softmaxBackward(out.data, out.grad!, g, rows, cols, accumulate);
+    const dy = out.grad!;
+    const { g, accumulate } = x.gradSlotFrom(out);
+    k.softmaxBackward(out.data, dy, g, rows, cols, accumulate);
   });
   return out;
 }

@@ -1,0 +1,51 @@
+/**
+ * Model configuration: the `seed` preset (DESIGN.md) and the options a
+ * researcher would try, validated with zod (unknown keys are errors).
+ */
+import { z } from 'zod';
+
+export const modelConfigSchema = z
+  .object({
+    dModel: z.number().int().positive(),
+    heads: z.number().int().positive(),
+    encoderLayers: z.number().int().nonnegative(),
+    decoderLayers: z.number().int().positive(),
+    ffDim: z.number().int().positive(),
+    dropout: z.number().min(0).lt(1),
+    /** Dropout on attention weights (PyTorch's nn.Transformer uses the same rate as `dropout`). */
+    attentionDropout: z.number().min(0).lt(1),
+    srcVocab: z.number().int().positive(),
+    tgtVocab: z.number().int().positive(),
+    maxLen: z.number().int().positive(),
+    /** Post-norm (the 2017 paper, the seed) or pre-norm (more stable when deeper). */
+    norm: z.enum(['post', 'pre']),
+    positions: z.enum(['learned', 'sinusoidal']),
+    /** Share the target embedding matrix with the output projection. */
+    tieTargetEmbeddings: z.boolean(),
+    /** Dimension of pretrained source embeddings projected to dModel (0 = none). */
+    srcEmbeddingDim: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.dModel % c.heads === 0, { message: 'dModel must be divisible by heads', path: ['heads'] });
+
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** The seed model: "Attention is all you need", post-norm, small (DESIGN.md). */
+export function seedConfig(srcVocab: number, tgtVocab: number): ModelConfig {
+  return {
+    dModel: 256,
+    heads: 8,
+    encoderLayers: 3,
+    decoderLayers: 3,
+    ffDim: 512,
+    dropout: 0.1,
+    attentionDropout: 0.1,
+    srcVocab,
+    tgtVocab,
+    maxLen: 512,
+    norm: 'post',
+    positions: 'learned',
+    tieTargetEmbeddings: false,
+    srcEmbeddingDim: 0,
+  };
+}

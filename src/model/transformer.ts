@@ -1,0 +1,196 @@
+/**
+ * The sequence-to-sequence Transformer ("Attention is all you need"): an
+ * encoder over English token ids, a decoder over Python token ids, and an
+ * output projection to the target vocabulary. Padding id is 0 on both sides.
+ */
+import { Tensor, Rng, add, scale, sliceRows, crossEntropy, type CrossEntropyOptions } from '../tensor/index.js';
+import { modelConfigSchema, type ModelConfig } from './config.js';
+import { Context, Embedding, FeedForward, LayerNorm, Linear, MultiHeadAttention, ParamStore } from './layers.js';
+
+export const PAD = 0;
+
+/** A padded batch: ids row-major [batch, length]. tgtIn starts with BOS; tgtOut is tgtIn shifted left, ending with EOS. */
+export interface Batch {
+  batch: number;
+  srcLen: number;
+  tgtLen: number;
+  src: Int32Array;
+  tgtIn: Int32Array;
+  tgtOut: Int32Array;
+}
+
+class EncoderLayer {
+  readonly selfAttn: MultiHeadAttention;
+  readonly ff: FeedForward;
+  readonly norm1: LayerNorm;
+  readonly norm2: LayerNorm;
+
+  constructor(ps: ParamStore, name: string, private readonly c: ModelConfig, private readonly ctx: Context) {
+    this.selfAttn = new MultiHeadAttention(ps, `${name}.self_attn`, c.dModel, c.heads, c.attentionDropout, ctx);
+    this.ff = new FeedForward(ps, `${name}.ff`, c.dModel, c.ffDim, c.dropout, ctx);
+    this.norm1 = new LayerNorm(ps, `${name}.norm1`, c.dModel);
+    this.norm2 = new LayerNorm(ps, `${name}.norm2`, c.dModel);
+  }
+
+  forward(x: Tensor, keyMask: Float32Array | null): Tensor {
+    const p = this.c.dropout;
+    if (this.c.norm === 'post') {
+      x = this.norm1.forward(add(x, this.ctx.dropout(this.selfAttn.forward(x, x, { keyMask }).out, p)));
+      return this.norm2.forward(add(x, this.ctx.dropout(this.ff.forward(x), p)));
+    }
+    const h = this.norm1.forward(x);
+    x = add(x, this.ctx.dropout(this.selfAttn.forward(h, h, { keyMask }).out, p));
+    return add(x, this.ctx.dropout(this.ff.forward(this.norm2.forward(x)), p));
+  }
+}
+
+class DecoderLayer {
+  readonly selfAttn: MultiHeadAttention;
+  readonly crossAttn: MultiHeadAttention;
+  readonly ff: FeedForward;
+  readonly norm1: LayerNorm;
+  readonly norm2: LayerNorm;
+  readonly norm3: LayerNorm;
+
+  constructor(ps: ParamStore, name: string, private readonly c: ModelConfig, private readonly ctx: Context) {
+    this.selfAttn = new MultiHeadAttention(ps, `${name}.self_attn`, c.dModel, c.heads, c.attentionDropout, ctx);
+    this.crossAttn = new MultiHeadAttention(ps, `${name}.cross_attn`, c.dModel, c.heads, c.attentionDropout, ctx);
+    this.ff = new FeedForward(ps, `${name}.ff`, c.dModel, c.ffDim, c.dropout, ctx);
+    this.norm1 = new LayerNorm(ps, `${name}.norm1`, c.dModel);
+    this.norm2 = new LayerNorm(ps, `${name}.norm2`, c.dModel);
+    this.norm3 = new LayerNorm(ps, `${name}.norm3`, c.dModel);
+  }
+
+  forward(y: Tensor, memory: Tensor, srcMask: Float32Array | null): Tensor {
+    const p = this.c.dropout;
+    if (this.c.norm === 'post') {
+      y = this.norm1.forward(add(y, this.ctx.dropout(this.selfAttn.forward(y, y, { causal: true }).out, p)));
+      y = this.norm2.forward(add(y, this.ctx.dropout(this.crossAttn.forward(y, memory, { keyMask: srcMask }).out, p)));
+      return this.norm3.forward(add(y, this.ctx.dropout(this.ff.forward(y), p)));
+    }
+    const h = this.norm1.forward(y);
+    y = add(y, this.ctx.dropout(this.selfAttn.forward(h, h, { causal: true }).out, p));
+    y = add(y, this.ctx.dropout(this.crossAttn.forward(this.norm2.forward(y), memory, { keyMask: srcMask }).out, p));
+    return add(y, this.ctx.dropout(this.ff.forward(this.norm3.forward(y)), p));
+  }
+}
+
+/** Sinusoidal position table [maxLen, d] (Vaswani et al. 2017). */
+function sinusoidTable(maxLen: number, d: number): Tensor {
+  const data = new Float32Array(maxLen * d);
+  for (let pos = 0; pos < maxLen; pos++) {
+    for (let i = 0; i < d; i += 2) {
+      const angle = pos / 10000 ** (i / d);
+      data[pos * d + i] = Math.sin(angle);
+      if (i + 1 < d) data[pos * d + i + 1] = Math.cos(angle);
+    }
+  }
+  return Tensor.from(data, [maxLen, d]);
+}
+
+export class Seq2SeqTransformer {
+  readonly config: ModelConfig;
+  readonly params: ParamStore;
+  readonly ctx: Context;
+  readonly srcEmbed: Embedding;
+  readonly srcProject: Linear | null;
+  readonly tgtEmbed: Embedding;
+  readonly srcPos: Tensor;
+  readonly tgtPos: Tensor;
+  readonly encoderLayers: EncoderLayer[];
+  readonly decoderLayers: DecoderLayer[];
+  readonly encoderNorm: LayerNorm | null;
+  readonly decoderNorm: LayerNorm | null;
+  readonly outProj: Linear;
+
+  constructor(config: ModelConfig, seed = 1) {
+    this.config = modelConfigSchema.parse(config);
+    const c = this.config;
+    const rng = new Rng(seed);
+    this.params = new ParamStore(rng);
+    this.ctx = new Context(new Rng(seed ^ 0x5eed));
+    const ps = this.params;
+    const d = c.dModel;
+    // Pretrained source vectors (e.g. GloVe, 100-d) are projected to d by a learned layer.
+    const srcDim = c.srcEmbeddingDim || d;
+    this.srcEmbed = new Embedding(ps, 'encoder.embed_tokens', c.srcVocab, srcDim, srcDim ** -0.5);
+    this.srcProject = c.srcEmbeddingDim ? new Linear(ps, 'encoder.embed_project', srcDim, d, false) : null;
+    this.tgtEmbed = new Embedding(ps, 'decoder.embed_tokens', c.tgtVocab, d, d ** -0.5);
+    if (c.positions === 'learned') {
+      this.srcPos = ps.add('encoder.embed_positions.weight', [c.maxLen, d], ps.normal(0.02));
+      this.tgtPos = ps.add('decoder.embed_positions.weight', [c.maxLen, d], ps.normal(0.02));
+    } else {
+      this.srcPos = this.tgtPos = sinusoidTable(c.maxLen, d);
+    }
+    this.encoderLayers = Array.from({ length: c.encoderLayers }, (_, i) => new EncoderLayer(ps, `encoder.layers.${i}`, c, this.ctx));
+    this.decoderLayers = Array.from({ length: c.decoderLayers }, (_, i) => new DecoderLayer(ps, `decoder.layers.${i}`, c, this.ctx));
+    // Pre-norm stacks need a final norm; post-norm outputs are normalised already.
+    this.encoderNorm = c.norm === 'pre' ? new LayerNorm(ps, 'encoder.norm', d) : null;
+    this.decoderNorm = c.norm === 'pre' ? new LayerNorm(ps, 'decoder.norm', d) : null;
+    this.outProj = new Linear(ps, 'decoder.output_projection', d, c.tgtVocab);
+    if (c.tieTargetEmbeddings) {
+      // One matrix for both: the projection uses the embedding's weight [vocab, d].
+      ps.byName.delete('decoder.output_projection.weight');
+      (this.outProj as { weight: Tensor }).weight = this.tgtEmbed.weight;
+    }
+  }
+
+  parameterCount(): number {
+    return this.params.count();
+  }
+
+  set training(on: boolean) {
+    this.ctx.training = on;
+  }
+
+  get training(): boolean {
+    return this.ctx.training;
+  }
+
+  /** tokens · sqrt(d) + positions, then dropout. */
+  embedSource(ids: Int32Array, batch: number, len: number): Tensor {
+    this.checkLength(len);
+    let x = this.srcEmbed.forward(ids, [batch, len]);
+    if (this.srcProject) x = this.srcProject.forward(x);
+    x = add(scale(x, Math.sqrt(this.config.dModel)), sliceRows(this.srcPos, 0, len));
+    return this.ctx.dropout(x, this.config.dropout);
+  }
+
+  embedTarget(ids: Int32Array, batch: number, len: number, offset = 0): Tensor {
+    this.checkLength(offset + len);
+    const x = add(scale(this.tgtEmbed.forward(ids, [batch, len]), Math.sqrt(this.config.dModel)), sliceRows(this.tgtPos, offset, len));
+    return this.ctx.dropout(x, this.config.dropout);
+  }
+
+  private checkLength(len: number): void {
+    if (len > this.config.maxLen) throw new Error(`sequence of ${len} tokens exceeds the model's maximum length ${this.config.maxLen}`);
+  }
+
+  /** The additive key mask [B, S] for source padding (0 keep, −∞ pad). */
+  static sourceMask(src: Int32Array): Float32Array {
+    return Float32Array.from(src, (id) => (id === PAD ? -Infinity : 0));
+  }
+
+  encode(src: Int32Array, batch: number, len: number): { memory: Tensor; mask: Float32Array } {
+    const mask = Seq2SeqTransformer.sourceMask(src);
+    let x = this.embedSource(src, batch, len);
+    for (const layer of this.encoderLayers) x = layer.forward(x, mask);
+    if (this.encoderNorm) x = this.encoderNorm.forward(x);
+    return { memory: x, mask };
+  }
+
+  /** Teacher-forced decoder: logits [B, T, V]. */
+  decode(tgtIn: Int32Array, batch: number, len: number, memory: Tensor, srcMask: Float32Array): Tensor {
+    let y = this.embedTarget(tgtIn, batch, len);
+    for (const layer of this.decoderLayers) y = layer.forward(y, memory, srcMask);
+    if (this.decoderNorm) y = this.decoderNorm.forward(y);
+    return this.outProj.forward(y);
+  }
+
+  /** Mean token loss over non-padding targets (plus sums for perplexity). */
+  loss(b: Batch, lossOptions: CrossEntropyOptions = {}) {
+    const { memory, mask } = this.encode(b.src, b.batch, b.srcLen);
+    const logits = this.decode(b.tgtIn, b.batch, b.tgtLen, memory, mask);
+    return crossEntropy(logits, b.tgtOut, { ignoreIndex: PAD, ...lossOptions });
+  }
+}
