@@ -27,8 +27,10 @@
  *    resources are read-only but SysV IPC is not namespaced;
  *  - in mode 'plain' (no namespaces available), only the rlimits, the process
  *    group kill, the temp dir as cwd and the output cap apply: no network or
- *    filesystem isolation, and processes that call setsid can survive.
- *    Each result says which mode was used.
+ *    filesystem isolation (beyond uid 65534's permissions when started as root),
+ *    and processes that call setsid can survive. As root the interpreter must
+ *    then be reachable by uid 65534 (e.g. /usr/bin/python3 via EN2PY_PYTHON),
+ *    otherwise every run is an 'error' saying so. Each result says its mode.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -98,7 +100,7 @@ export function sandboxMode(): SandboxMode {
   const forced = process.env.EN2PY_SANDBOX_MODE;
   if (forced === 'root-ns' || forced === 'user-ns' || forced === 'plain') return (cachedMode = forced);
   const probe = (args: string[]): boolean => spawnSync('unshare', [...args, 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
-  if (process.getuid?.() === 0 && probe(NS_FLAGS)) cachedMode = 'root-ns';
+  if (isRoot() && probe(NS_FLAGS)) cachedMode = 'root-ns';
   else if (probe(['--user', '--map-root-user', ...NS_FLAGS])) cachedMode = 'user-ns';
   else cachedMode = 'plain';
   return cachedMode;
@@ -113,10 +115,16 @@ function command(mode: SandboxMode, dir: string, limits: SandboxLimits): [string
     openFiles: 256,
   };
   // -S: no site-packages (stdlib only, and ~50 ms less start-up: some .pth files import heavy modules)
-  const py = [sandboxPython(), '-I', '-B', '-S', pythonScript('sandbox_runner.py'), mode, dir, JSON.stringify(lim)];
+  // as root without namespaces the runner still switches to uid 65534 (root ignores RLIMIT_NPROC)
+  const runnerMode = mode === 'plain' && isRoot() ? 'plain-root' : mode;
+  const py = [sandboxPython(), '-I', '-B', '-S', pythonScript('sandbox_runner.py'), runnerMode, dir, JSON.stringify(lim)];
   if (mode === 'root-ns') return ['unshare', [...NS_FLAGS, '--', ...py]];
   if (mode === 'user-ns') return ['unshare', ['--user', '--map-root-user', ...NS_FLAGS, '--', ...py]];
   return [py[0], py.slice(1)];
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -136,7 +144,7 @@ export async function runSandboxed(code: string, limitsIn: Partial<SandboxLimits
   const t0 = performance.now();
   try {
     fs.writeFileSync(path.join(dir, 'main.py'), code);
-    if (mode === 'root-ns') fs.chownSync(dir, 65534, 65534);
+    if (isRoot() && mode !== 'user-ns') fs.chownSync(dir, 65534, 65534);
     const [cmd, args] = command(mode, dir, limits);
     const child = spawn(cmd, args, {
       cwd: dir,

@@ -7,7 +7,10 @@ Usage: python3 -I -B -S sandbox_runner.py <mode> <workdir> <limits-json>
                  uid/gid 65534 (nobody) so RLIMIT_NPROC applies;
         user-ns  (started inside `unshare --user --map-root-user ...`): same
                  mounts, then drop all capabilities;
-        plain    no namespaces: rlimits only.
+        plain    no namespaces: rlimits only;
+        plain-root  the same started by root: first become uid 65534, because
+                 root ignores RLIMIT_NPROC (the interpreter must be reachable
+                 by that uid, e.g. /usr/bin/python3, else setup fails).
 Then sets rlimits (address space, processes, CPU, file size, open files, no
 core), and runs <workdir>/main.py as __main__ with cwd = <workdir>.
 Exit code 125 plus a line "en2py-sandbox-setup: ..." on stderr means the
@@ -104,6 +107,22 @@ def read_only_except(workdir):
     mount(None, workdir, None, MS_REMOUNT | MS_BIND)  # read-write again, only here
 
 
+def check_reachable_by_others():
+    for p in {os.path.realpath(x) for x in (sys.prefix, sys.base_prefix, sys.exec_prefix)}:
+        parts = p.split('/')
+        for i in range(2, len(parts) + 1):
+            anc = '/'.join(parts[:i])
+            if not os.stat(anc).st_mode & stat.S_IXOTH:
+                raise PermissionError(f'{anc} is not searchable by uid {NOBODY}, so {sys.executable} cannot run '
+                                      f'its imports as that user; set EN2PY_PYTHON to a system python3')
+
+
+def become_nobody():
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
 def drop_capabilities():
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     for cap in range(64):
@@ -141,14 +160,15 @@ def main():
                 expose_interpreter(workdir)
             read_only_except(workdir)
             if mode == 'root-ns':
-                os.setgroups([])
-                os.setgid(NOBODY)
-                os.setuid(NOBODY)
+                become_nobody()
             else:
                 drop_capabilities()
             # changing credentials cleared the parent-death signal that
             # `unshare --kill-child` set; without it a killed unshare would leave us running
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        elif mode == 'plain-root':
+            check_reachable_by_others()
+            become_nobody()
         os.chdir(workdir)
         set_limits(lim)
     except Exception as e:  # noqa: BLE001 - any setup problem is the sandbox's fault
