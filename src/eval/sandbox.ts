@@ -174,6 +174,16 @@ export async function runSandboxed(code: string, limitsIn: Partial<SandboxLimits
     const [exitCode, signal, spawnError] = await new Promise<[number | null, NodeJS.Signals | null, Error | undefined]>((resolve) => {
       child.once('error', (e) => resolve([null, null, e]));
       child.once('close', (c, s) => resolve([c, s, undefined]));
+      // A descendant that escaped the process group (possible only in 'plain'
+      // mode) could hold the pipes open forever: after the exit, wait briefly
+      // for the output, then stop reading.
+      child.once('exit', (c, s) => {
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          resolve([c, s, undefined]);
+        }, 500).unref();
+      });
     });
     clearTimeout(timer);
     killGroup(child.pid); // leftovers in 'plain' mode
