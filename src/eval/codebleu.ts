@@ -70,70 +70,76 @@ function brevity(refLen: number, hypLen: number): number {
   return Math.exp(1 - refLen / hypLen);
 }
 
-/** BLEU from per-order (numerator, denominator) sums, with NLTK's method1 smoothing. */
-function combine(num: number[], den: number[], refLen: number, hypLen: number): number {
-  if (num[0] === 0) return 0;
-  const bp = brevity(refLen, hypLen);
-  let s = 0;
-  for (let i = 0; i < num.length; i++) s += 0.25 * Math.log((num[i] === 0 ? 0.1 : num[i]) / den[i]);
-  return bp * Math.exp(s);
-}
-
-/** The reference's n-gram part: NLTK corpus_bleu with method1 smoothing, 0–1. refs[i] = references of hyps[i]. */
-export function codeBleuNgram(hyps: readonly Tokens[], refs: readonly (readonly Tokens[])[]): number {
+/**
+ * NLTK-style corpus BLEU-4 as the reference implementation computes it: per-order
+ * (numerator, denominator) summed over the corpus by `perOrder`, closest
+ * reference length, and smoothing "method1" (a zero numerator becomes 0.1).
+ */
+function nltkCorpusBleu(
+  hyps: readonly Tokens[],
+  refs: readonly (readonly Tokens[])[],
+  perOrder: (hyp: Tokens, refs: readonly Tokens[], n: number) => [number, number],
+): number {
   const num = [0, 0, 0, 0];
   const den = [0, 0, 0, 0];
   let hypLen = 0;
   let refLen = 0;
   hyps.forEach((hyp, i) => {
     for (let n = 1; n <= 4; n++) {
-      const counts = ngramCounts(hyp, n);
-      const refCounts = refs[i].map((r) => ngramCounts(r, n));
-      let clipped = 0;
-      let total = 0;
-      for (const [g, c] of counts) {
-        clipped += Math.min(c, Math.max(0, ...refCounts.map((rc) => rc.get(g) ?? 0)));
-        total += c;
-      }
-      num[n - 1] += clipped;
-      den[n - 1] += Math.max(1, total);
+      const [a, b] = perOrder(hyp, refs[i], n);
+      num[n - 1] += a;
+      den[n - 1] += b;
     }
     hypLen += hyp.length;
     refLen += closestRefLen(refs[i], hyp.length);
   });
-  return combine(num, den, refLen, hypLen);
+  if (num[0] === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < 4; i++) s += 0.25 * Math.log((num[i] === 0 ? 0.1 : num[i]) / den[i]);
+  return brevity(refLen, hypLen) * Math.exp(s);
 }
 
-/** The reference's weighted n-gram match (recall over reference n-grams; keyword-weighted unigrams), 0–1. */
+/** The reference's n-gram part: modified precision (clipped by the max count over references), 0–1. refs[i] = references of hyps[i]. */
+export function codeBleuNgram(hyps: readonly Tokens[], refs: readonly (readonly Tokens[])[]): number {
+  return nltkCorpusBleu(hyps, refs, (hyp, rs, n) => {
+    const refCounts = rs.map((r) => ngramCounts(r, n));
+    let clipped = 0;
+    let total = 0;
+    for (const [g, c] of ngramCounts(hyp, n)) {
+      clipped += Math.min(c, Math.max(0, ...refCounts.map((rc) => rc.get(g) ?? 0)));
+      total += c;
+    }
+    return [clipped, Math.max(1, total)];
+  });
+}
+
+/**
+ * The reference's weighted n-gram match: for each reference, clipped matches
+ * over the *reference's* n-gram count (a recall), unigrams weighted 1 for
+ * keywords and 0.2 otherwise; summed over references. 0–1.
+ */
 export function codeBleuWeightedNgram(
   hyps: readonly Tokens[],
   refs: readonly (readonly Tokens[])[],
   keywords: ReadonlySet<string> = PYTHON_KEYWORDS,
 ): number {
-  const weight = (g: string): number => (keywords.has(g) ? 1 : 0.2);
-  const num = [0, 0, 0, 0];
-  const den = [0, 0, 0, 0];
-  let hypLen = 0;
-  let refLen = 0;
-  hyps.forEach((hyp, i) => {
-    for (let n = 1; n <= 4; n++) {
-      const counts = ngramCounts(hyp, n);
-      for (const ref of refs[i]) {
-        let clipped = 0;
-        let total = 0;
-        for (const [g, c] of ngramCounts(ref, n)) {
-          const w = n === 1 ? weight(g) : 1;
-          clipped += Math.min(c, counts.get(g) ?? 0) * w;
-          total += c * w;
-        }
-        num[n - 1] += clipped;
-        den[n - 1] += Math.max(1, total);
+  return nltkCorpusBleu(hyps, refs, (hyp, rs, n) => {
+    const counts = ngramCounts(hyp, n);
+    let num = 0;
+    let den = 0;
+    for (const ref of rs) {
+      let clipped = 0;
+      let total = 0;
+      for (const [g, c] of ngramCounts(ref, n)) {
+        const w = n > 1 || keywords.has(g) ? 1 : 0.2;
+        clipped += Math.min(c, counts.get(g) ?? 0) * w;
+        total += c * w;
       }
+      num += clipped;
+      den += Math.max(1, total);
     }
-    hypLen += hyp.length;
-    refLen += closestRefLen(refs[i], hyp.length);
+    return [num, den];
   });
-  return combine(num, den, refLen, hypLen);
 }
 
 export interface MatchCount {
