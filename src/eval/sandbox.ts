@@ -107,17 +107,11 @@ export function sandboxMode(): SandboxMode {
 }
 
 function command(mode: SandboxMode, dir: string, limits: SandboxLimits): [string, string[]] {
-  const lim = {
-    memoryBytes: limits.memoryBytes,
-    processes: limits.processes,
-    cpuSeconds: Math.ceil(limits.timeoutMs / 1000) + 1,
-    fileBytes: limits.fileBytes,
-    openFiles: 256,
-  };
+  const lim = [limits.memoryBytes, limits.processes, Math.ceil(limits.timeoutMs / 1000) + 1, limits.fileBytes, 256].map((x) => String(Math.floor(x)));
   // -S: no site-packages (stdlib only, and ~50 ms less start-up: some .pth files import heavy modules)
   // as root without namespaces the runner still switches to uid 65534 (root ignores RLIMIT_NPROC)
   const runnerMode = mode === 'plain' && isRoot() ? 'plain-root' : mode;
-  const py = [sandboxPython(), '-I', '-B', '-S', pythonScript('sandbox_runner.py'), runnerMode, dir, JSON.stringify(lim)];
+  const py = [sandboxPython(), '-I', '-B', '-S', pythonScript('sandbox_runner.py'), runnerMode, dir, ...lim];
   if (mode === 'root-ns') return ['unshare', [...NS_FLAGS, '--', ...py]];
   if (mode === 'user-ns') return ['unshare', ['--user', '--map-root-user', ...NS_FLAGS, '--', ...py]];
   return [py[0], py.slice(1)];

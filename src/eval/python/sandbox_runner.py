@@ -1,6 +1,6 @@
 """Runs one untrusted Python program for en2py's sandbox (src/eval/sandbox.ts).
 
-Usage: python3 -I -B -S sandbox_runner.py <mode> <workdir> <limits-json>
+Usage: python3 -I -B -S sandbox_runner.py <mode> <workdir> <memoryBytes> <processes> <cpuSeconds> <fileBytes> <openFiles>
   mode: root-ns  (started by root inside `unshare --mount --net --pid --fork`):
                  remount every mount read-only, re-bind <workdir> read-write,
                  make the interpreter reachable for uid 65534, then become
@@ -13,18 +13,17 @@ Usage: python3 -I -B -S sandbox_runner.py <mode> <workdir> <limits-json>
                  by that uid, e.g. /usr/bin/python3, else setup fails).
 Then sets rlimits (address space, processes, CPU, file size, open files, no
 core), and runs <workdir>/main.py as __main__ with cwd = <workdir>.
-Exit code 125 plus a line "en2py-sandbox-setup: ..." on stderr means the
+Imports are kept few (no json, re or traceback): each costs start-up time on
+every candidate. Exit code 125 plus a line "en2py-sandbox-setup: ..." on stderr means the
 sandbox itself could not be set up (reported as 'error', not as a failure).
 """
 import ctypes
-import json
 import os
 import resource
 import runpy  # imported now: after the uid change, module files may be unreadable
 import signal
 import stat
 import sys
-import traceback
 
 SETUP_FAILED = 125
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -144,16 +143,17 @@ def set_limits(lim):
     def both(which, value):
         resource.setrlimit(which, (value, value))
 
-    both(resource.RLIMIT_AS, lim['memoryBytes'])
-    both(resource.RLIMIT_NPROC, lim['processes'])
-    both(resource.RLIMIT_CPU, lim['cpuSeconds'])
-    both(resource.RLIMIT_FSIZE, lim['fileBytes'])
-    both(resource.RLIMIT_NOFILE, lim['openFiles'])
+    memory, processes, cpu, fsize, nofile = lim
+    both(resource.RLIMIT_AS, memory)
+    both(resource.RLIMIT_NPROC, processes)
+    both(resource.RLIMIT_CPU, cpu)
+    both(resource.RLIMIT_FSIZE, fsize)
+    both(resource.RLIMIT_NOFILE, nofile)
     both(resource.RLIMIT_CORE, 0)
 
 
 def main():
-    mode, workdir, lim = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    mode, workdir, lim = sys.argv[1], sys.argv[2], [int(x) for x in sys.argv[3:8]]
     try:
         if mode in ('root-ns', 'user-ns'):
             if mode == 'root-ns':
@@ -175,14 +175,8 @@ def main():
         fail(f'{type(e).__name__}: {e}')
     sys.argv = ['main.py']
     sys.path[0] = workdir
-    try:
-        runpy.run_path(os.path.join(workdir, 'main.py'), run_name='__main__')
-    except SystemExit:
-        raise
-    except BaseException:  # noqa: BLE001 - the program's own error: a normal failure
-        traceback.print_exc()
-        sys.stderr.flush()
-        os._exit(1)
+    # an uncaught exception prints its traceback and exits 1: a normal failure
+    runpy.run_path(os.path.join(workdir, 'main.py'), run_name='__main__')
 
 
 main()
