@@ -1,0 +1,26 @@
+/**
+ * The evaluation library's public surface, for the `en2py eval` command and the
+ * experiment runner. Every metric is a function over strings or token arrays;
+ * the ones that need Python (syntax, CodeBLEU trees, execution) start python3
+ * themselves.
+ */
+export { corpusBleu, sentenceBleu, type BleuOptions, type BleuResult } from './bleu.js';
+export { codeBleu, PYTHON_KEYWORDS, type CodeBleuResult, type Tokenizer } from './codebleu.js';
+export { exactMatch, exactMatchRate, tokenAccuracy, corpusTokenAccuracy, normalizeTokens } from './exact.js';
+export { checkSyntax, syntaxValidity, type SyntaxCheck } from './syntax.js';
+export { passAtK, meanPassAtK } from './passk.js';
+export { runSandboxed, runMany, sandboxMode, DEFAULT_LIMITS, type RunResult, type RunStatus, type SandboxLimits, type SandboxMode } from './sandbox.js';
+export {
+  readMbpp,
+  readHumanEval,
+  mbppSplit,
+  mbppPrograms,
+  humanEvalProgram,
+  evaluateMbpp,
+  evaluateHumanEval,
+  type MbppTask,
+  type HumanEvalTask,
+  type MbppSampleResult,
+  type EvalOptions,
+} from './tasks.js';
+export { aggregate, formatTable, writeJsonlAtomic, type ExampleRecord, type EvalSummary } from './report.js';
