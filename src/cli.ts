@@ -4,6 +4,7 @@
 // one clear line (no stack trace) with a non-zero exit code.
 import { Command } from 'commander';
 import { UserError } from './errors.js';
+import { dataCommand } from './commands/data.js';
 
 const program = new Command();
 program
@@ -11,6 +12,7 @@ program
   .description('Train, study and serve Transformer models that turn English into Python.')
   .showHelpAfterError();
 
+program.addCommand(dataCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {
