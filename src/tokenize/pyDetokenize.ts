@@ -43,7 +43,8 @@ export function detokenizePython(tokens: readonly Tok[]): string {
   let prevUnary = false; // previous token was a unary operator (or a decorator '@')
   let prevNoSpaceAfter = false; // previous ':' or '=' wants no space after it
 
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
     if (t.type === 'INDENT') { depth++; continue; }
     if (t.type === 'DEDENT') { depth = Math.max(0, depth - 1); continue; }
     if (t.type === 'NEWLINE' || t.type === 'NL') {
@@ -56,7 +57,7 @@ export function detokenizePython(tokens: readonly Tok[]): string {
     const frame = frames[frames.length - 1];
     let space: boolean;
     if (atLineStart) {
-      out += '    '.repeat(depth);
+      out += '    '.repeat(t.type === 'COMMENT' ? commentDepth(tokens, i, depth) : depth);
       space = false;
     } else if (t.type === 'COMMENT') {
       out += '  ';
@@ -114,4 +115,16 @@ function spaceBefore(prev: Tok, t: Tok, frame: Frame, prevUnary: boolean, prevNo
   }
   if (prev.type === 'OP' && p === '.') return isKeyword(t) && t.type === 'NAME' && t.value === 'import';
   return true;
+}
+
+/** A comment-only line is indented like the statement after it (its INDENT/DEDENT come later). */
+function commentDepth(tokens: readonly Tok[], i: number, depth: number): number {
+  let d = depth;
+  for (let j = i + 1; j < tokens.length; j++) {
+    const t = tokens[j];
+    if (t.type === 'INDENT') d++;
+    else if (t.type === 'DEDENT') d--;
+    else if (t.type !== 'NL' && t.type !== 'COMMENT') return Math.max(0, d);
+  }
+  return depth;
 }
