@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { tokenizeEnglish } from '../tokenize/english.js';
 import { lexPython } from '../tokenize/pyLexer.js';
-import { asciiFallbacks, vocabCandidates } from '../tokenize/subword.js';
+import { codeVocabBase, vocabCandidates } from '../tokenize/subword.js';
 import type { CleanPair } from '../data/clean.js';
 
 function fraction(v: string): number {
@@ -53,7 +53,7 @@ export function dataSplitCommand(): Command {
       }
       // Vocabularies come from the training split only.
       const en = Vocab.build(splits.train.map((p) => tokenizeEnglish(p.description)), { minFreq: o.minFreq });
-      const py = Vocab.build(splits.train.map((p) => vocabCandidates(lexPython(p.code))), { minFreq: o.minFreq, always: asciiFallbacks() });
+      const py = Vocab.build(splits.train.map((p) => vocabCandidates(lexPython(p.code))), { minFreq: o.minFreq, always: codeVocabBase() });
       en.save(path.join(o.out, 'vocab.en.json'));
       py.save(path.join(o.out, 'vocab.py.json'));
       const { drops, notPairs, ...clean } = cleaned.report;

@@ -98,9 +98,12 @@ function isStructural(text: string): boolean {
   return text === NL_TOKEN || text === INDENT_TOKEN || text === DEDENT_TOKEN;
 }
 
-/** Characters a code vocabulary always holds (plain and "##"), so ASCII code never needs <unk>. */
-export function asciiFallbacks(): string[] {
-  const out: string[] = [];
+/**
+ * Strings a code vocabulary always holds: the structure tokens and every ASCII
+ * character (plain and "##"), so ASCII code never needs <unk>.
+ */
+export function codeVocabBase(): string[] {
+  const out: string[] = [NL_TOKEN, INDENT_TOKEN, DEDENT_TOKEN];
   for (let c = 32; c < 127; c++) out.push(String.fromCharCode(c), JOIN + String.fromCharCode(c));
   out.push('\t', JOIN + '\t', '\n', JOIN + '\n');
   return out;
