@@ -13,9 +13,8 @@ export function parseJson(text: string, file: string, firstLine = 1): unknown {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column/.exec(msg);
-    const line = lc ? firstLine + Number(lc[1]) - 1 : pos ? firstLine + lineAt(text, Number(pos[1])) - 1 : firstLine;
+    // Node 20's messages do not always give a position, so find the first bad offset ourselves.
+    const line = firstLine + lineAt(text, jsonErrorOffset(text)) - 1;
     throw new UserError(`${file}:${line}: invalid JSON (${msg})`);
   }
 }
@@ -43,4 +42,47 @@ export function arrayItemLines(text: string): number[] {
     else if (c === ',' && depth === 1) expectItem = true;
   }
   return lines;
+}
+
+/** Offset of the first syntax error in JSON text (text.length when it ends too early). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++; ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') { ws(); if (text[i] !== '"') fail(); str(); ws(); if (text[i] !== ':') fail(); i++; }
+        value(); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const str = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value(); ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return Math.min(at as number, text.length);
+  }
 }
