@@ -35,3 +35,13 @@ export function tempDir(t: { after: (fn: () => void) => void }): string {
 }
 
 export const CLI = path.join(repoRoot(), 'dist', 'src', 'cli.js');
+
+/** An http URL on 127.0.0.1 whose port was just freed, so connecting is refused. */
+export async function refusedUrl(): Promise<string> {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/english_python_data.txt`;
+}
