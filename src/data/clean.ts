@@ -42,6 +42,11 @@ export interface CleanResult {
 
 const NUMBERING = /^(?:q(?:uestion)?\s*)?\d+\s*[.):-]?\s+(?=\S)/i;
 
+/** "line 12" in the file when the pair knows where its code starts, else "code line 3". */
+function codeWhere(p: Pair, codeLineNo: number): string {
+  return p.codeLine !== undefined && codeLineNo > 0 ? `line ${p.codeLine + codeLineNo - 1}` : `code line ${codeLineNo}`;
+}
+
 function hasCode(code: string): boolean {
   return code.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
 }
@@ -72,14 +77,14 @@ export async function cleanPairs(input: ReadResult, format: DataFormat, options:
       staged.push({ pair: { ...p, description, code } });
     } catch (err) {
       if (!(err instanceof PyTokenizeError)) throw err;
-      staged.push({ pair: { ...p, description, code: p.code.split('\n').map((l) => l.replace(/\s+$/, '')).join('\n') }, lexError: `code ${err.message}` });
+      staged.push({ pair: { ...p, description, code: p.code.split('\n').map((l) => l.replace(/\s+$/, '')).join('\n') }, lexError: `${codeWhere(p, err.line)}, column ${err.col + 1}: ${err.message.replace(/^line \d+, column \d+: /, '')}` });
     }
   }
 
   // 2. One python3 process parses every code that the lexer accepted.
   const toCheck = staged.filter((s) => s.lexError === undefined);
   const checks = await checkPythonSyntax(toCheck.map((s) => s.pair.code));
-  toCheck.forEach((s, i) => { if (!checks[i].ok) s.lexError = `code line ${checks[i].line}: ${checks[i].message}`; });
+  toCheck.forEach((s, i) => { if (!checks[i].ok) s.lexError = `${codeWhere(s.pair, checks[i].line)}: ${checks[i].message}`; });
 
   // 3. Unparsable code, then exact duplicates (first occurrence kept).
   const seen = new Set<string>();

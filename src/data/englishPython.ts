@@ -52,13 +52,16 @@ export function parseEnglishPython(text: string, file: string, options: EnglishP
     while (i < end && lines[i].startsWith('#')) i++;
     const descLines = lines.slice(start, i);
     if (descLines.length > 1) result.counts.multiLineDescriptions++;
-    const code = lines.slice(i, end).join('\n').replace(/^(\s*\n)+/, '').replace(/\s+$/, '');
+    let first = i;
+    while (first < end && lines[first].trim() === '') first++;
+    const code = lines.slice(first, end).join('\n').replace(/\s+$/, '');
     result.pairs.push({
       id: `english-python:${start + 1}`,
       description: joinDescription(descLines),
       code: code === '' ? '' : code + '\n',
       source: 'english-python',
       line: start + 1,
+      ...(first < end ? { codeLine: first + 1 } : {}),
     });
   }
   return result;

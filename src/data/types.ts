@@ -10,6 +10,8 @@ export interface Pair {
   source: DataFormat;
   /** 1-based line in the file where the sample starts. */
   line: number;
+  /** Text formats: 1-based line in the file where the code starts (to point at errors in it). */
+  codeLine?: number;
   /** MBPP only: the task id and its assert statements. */
   taskId?: number;
   testList?: string[];

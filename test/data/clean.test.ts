@@ -66,7 +66,7 @@ test('cleaning accounts for every pair: read = kept + each drop reason', { skip:
   ]);
   const unterminated = report.drops.find((d) => d.line === 7)!;
   assert.equal(unterminated.reason, 'unparsable');
-  assert.match(unterminated.message, /unterminated string literal/);
+  assert.match(unterminated.message, /line 8, column 5: unterminated string literal/);
   assert.match(report.drops.find((d) => d.line === 10)!.message, /parentheses/);
   assert.equal(report.rules.numberingStripped, 1);
   assert.equal(report.rules.reindentedPairs, 1);

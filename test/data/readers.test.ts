@@ -47,6 +47,7 @@ test('english-python: samples, glued samples, multi-line descriptions, line numb
   ]);
   assert.equal(r.pairs[0].code, 'a = 1\nprint(a)\n');
   assert.equal(r.pairs[2].code, 'print(max(1, 2, 3))\n');
+  assert.deepEqual(r.pairs.map((p) => p.codeLine), [2, 5, 10, undefined]);
   assert.equal(r.pairs[3].code, '');
   assert.equal(r.counts.splitGlued, 1);
   assert.equal(r.counts.multiLineDescriptions, 2);
