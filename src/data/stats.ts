@@ -21,14 +21,18 @@ export interface LengthStats {
   codeTokens: Percentiles;
 }
 
-/** Code tokens are the lexer's tokens without comments, NEWLINE/INDENT/DEDENT included. */
+/**
+ * Description words are English tokens that hold a letter or digit (numbers and quoted
+ * names count, punctuation does not). Code tokens are the lexer's tokens without
+ * comments, NEWLINE/INDENT/DEDENT included.
+ */
 export function lengthStats(pairs: readonly CleanPair[]): LengthStats {
   const codeLengths: number[] = [];
   for (const p of pairs) {
     try { codeLengths.push(lexPython(p.code).length); } catch { /* unparsable code kept on request */ }
   }
   return {
-    descriptionWords: percentiles(pairs.map((p) => tokenizeEnglish(p.description).length)),
+    descriptionWords: percentiles(pairs.map((p) => tokenizeEnglish(p.description).filter((t) => /[\p{L}\p{N}]/u.test(t)).length)),
     codeTokens: percentiles(codeLengths),
   };
 }
