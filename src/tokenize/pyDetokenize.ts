@@ -3,7 +3,7 @@
 // before call/index brackets, `f(a=1)` for keyword arguments, `a[1:2]` slices,
 // unary operators glued to their operand. Token values (strings, f-strings,
 // numbers) are written untouched, so lexing the output gives the same tokens.
-import type { PyToken } from './pyLexer.js';
+import { PY_OPERATORS, type PyToken } from './pyLexer.js';
 
 /** Python keywords (not True/False/None, which behave like names here). */
 export const PY_KEYWORDS = new Set([
@@ -63,7 +63,7 @@ export function detokenizePython(tokens: readonly Tok[]): string {
       out += '  ';
       space = false;
     } else {
-      space = spaceBefore(prev!, t, frame, prevUnary, prevNoSpaceAfter);
+      space = spaceBefore(prev!, t, frame, prevUnary, prevNoSpaceAfter) || wouldMerge(prev!, t, out);
     }
     if (space) out += ' ';
     out += t.value;
@@ -113,7 +113,8 @@ function spaceBefore(prev: Tok, t: Tok, frame: Frame, prevUnary: boolean, prevNo
       return true;
     }
   }
-  if (prev.type === 'OP' && p === '.') return isKeyword(t) && t.type === 'NAME' && t.value === 'import';
+  // After '.', no space, except before `import` and before a number (". 2" must not become ".2").
+  if (prev.type === 'OP' && p === '.') return t.type === 'NUMBER' || (t.type === 'NAME' && t.value === 'import');
   return true;
 }
 
@@ -127,4 +128,13 @@ function commentDepth(tokens: readonly Tok[], i: number, depth: number): number 
     else if (t.type !== 'NL' && t.type !== 'COMMENT') return Math.max(0, d);
   }
   return depth;
+}
+
+/** True when writing two operators side by side would lex as another operator (`*` `*` → `**`). */
+function wouldMerge(prev: Tok, t: Tok, out: string): boolean {
+  if (prev.type !== 'OP' || t.type !== 'OP') return false;
+  if (t.value === '.' && out.endsWith('..')) return true; // three '.' tokens would become '...'
+  const joined = prev.value + t.value;
+  const first = PY_OPERATORS.find((o) => joined.startsWith(o));
+  return first !== undefined && first.length > prev.value.length;
 }

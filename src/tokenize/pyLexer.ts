@@ -45,7 +45,7 @@ const NAME_RE = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
 const PREFIX = '(?:[rR][bBfF]?|[bBfF][rR]?|[uU])?';
 const STRING_START_RE = new RegExp(`${PREFIX}('''|"""|'|")`, 'y');
 // Longest operators first so that `**=` wins over `**` and `*`.
-const OPERATORS = [
+export const PY_OPERATORS: readonly string[] = [
   '**=', '//=', '>>=', '<<=', '...', '!=', '%=', '&=', '**', '*=', '+=', '-=', '->', '//', '/=', ':=',
   '<<', '<=', '==', '>=', '>>', '@=', '^=', '|=',
   '(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>',
@@ -182,7 +182,7 @@ export function lexPython(source: string, options: LexOptions = {}): PyToken[] {
       }
       if (c === '\\') {
         if (/^\\\r?\n$/.test(line.slice(pos))) { continued = true; pos = max; break; }
-        if (pos + 1 === max) { continued = true; pos = max; break; } // backslash at end of file
+        if (pos + 1 === max) { continued = true; pos = max; break; } // backslash at end of file: error below
         throw new PyTokenizeError('unexpected character after line continuation character', lnum, pos);
       }
       // Numbers (also ".5"), before names and operators.
@@ -227,7 +227,7 @@ export function lexPython(source: string, options: LexOptions = {}): PyToken[] {
         pos += nm[0].length;
         continue;
       }
-      const op = OPERATORS.find((o) => line.startsWith(o, pos));
+      const op = PY_OPERATORS.find((o) => line.startsWith(o, pos));
       if (!op) throw new PyTokenizeError(`invalid character ${JSON.stringify(c)}`, lnum, pos);
       if (op in OPEN) brackets.push({ ch: op, line: lnum, col: pos });
       else if (CLOSE.has(op)) {
@@ -245,6 +245,7 @@ export function lexPython(source: string, options: LexOptions = {}): PyToken[] {
   if (cont) {
     throw new PyTokenizeError(cont.triple ? 'unterminated triple-quoted string literal' : 'unterminated string literal', cont.line, cont.col);
   }
+  if (continued) throw new PyTokenizeError('unexpected end of input after line continuation character', lnum, lastLine.length);
   if (brackets.length > 0) {
     const open = brackets[brackets.length - 1];
     throw new PyTokenizeError(`'${open.ch}' was never closed`, open.line, open.col);

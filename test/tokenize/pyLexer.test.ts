@@ -63,6 +63,7 @@ test('errors carry line and column', () => {
     ['x = (1]\n', /does not match/, 1, 6],
     ['x = 1 \\ 2\n', /continuation character/, 1, 6],
     ['x = a ? b\n', /invalid character/, 1, 6],
+    ['x = 1 + \\\n', /end of input after line continuation/, 1, 10],
   ];
   for (const [src, re, line, col] of cases) {
     assert.throws(() => lexPython(src), (e: unknown) => {
