@@ -38,3 +38,10 @@ test('a vocabulary keeps known tokens whole and spells unknown identifiers', () 
 test('decoding tolerates a leading join marker', () => {
   assert.deepEqual(simple(decodeCode(['##x', '=', '1'])), ['NAME:x', 'OP:=', 'NUMBER:1']);
 });
+
+test('code text to model strings and back', async () => {
+  const { codeToModelTokens, modelTokensToCode } = await import('../../src/tokenize/codeText.js');
+  const pieces = codeToModelTokens('def add_two(a,b):\n   return a+b  # sum\n');
+  assert.deepEqual(pieces, ['def', 'add', '##_', '##two', '(', 'a', ',', 'b', ')', ':', '<nl>', '<indent>', 'return', 'a', '+', 'b', '<nl>', '<dedent>']);
+  assert.equal(modelTokensToCode(pieces), 'def add_two(a, b):\n    return a + b\n');
+});
