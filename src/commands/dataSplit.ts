@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { tokenizeEnglish } from '../tokenize/english.js';
 import { lexPython } from '../tokenize/pyLexer.js';
-import { codeVocabBase, vocabCandidates } from '../tokenize/subword.js';
+import { codeVocabBase, subwordWords, vocabCandidates } from '../tokenize/subword.js';
+import { Bpe } from '../tokenize/bpe.js';
 import type { CleanPair } from '../data/clean.js';
 
 function fraction(v: string): number {
@@ -31,7 +32,8 @@ export function dataSplitCommand(): Command {
     .option('--valid <fraction>', 'validation fraction', fraction, 0.1)
     .option('--test <fraction>', 'test fraction', fraction, 0.1)
     .option('--min-freq <n>', 'minimum training-split frequency for a vocabulary token', integer, 2)
-    .action(async (o: { data?: string; format?: string; out: string; seed: number; valid: number; test: number; minFreq: number }) => {
+    .option('--bpe <merges>', 'learn this many BPE merges for code subwords on the training split (0: rule-based pieces)', integer, 0)
+    .action(async (o: { data?: string; format?: string; out: string; seed: number; valid: number; test: number; minFreq: number; bpe: number }) => {
       const file = resolveDataPath({ data: o.data });
       const cleaned = await loadCleanPairs(file, { format: o.format });
       let splits: Record<SplitName, CleanPair[]>;
@@ -53,12 +55,15 @@ export function dataSplitCommand(): Command {
       }
       // Vocabularies come from the training split only.
       const en = Vocab.build(splits.train.map((p) => tokenizeEnglish(p.description)), { minFreq: o.minFreq });
-      const py = Vocab.build(splits.train.map((p) => vocabCandidates(lexPython(p.code))), { minFreq: o.minFreq, always: codeVocabBase() });
+      const trainTokens = splits.train.map((p) => lexPython(p.code));
+      const bpe = o.bpe > 0 ? Bpe.learn(subwordWords(trainTokens), { merges: o.bpe, minFreq: o.minFreq }) : undefined;
+      if (bpe) bpe.save(path.join(o.out, 'bpe.py.json'));
+      const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: o.minFreq, always: codeVocabBase() });
       en.save(path.join(o.out, 'vocab.en.json'));
       py.save(path.join(o.out, 'vocab.py.json'));
       const { drops, notPairs, ...clean } = cleaned.report;
       const report = { file, format: cleaned.format, clean: { ...clean, notPairs: notPairs.length }, split: splitReport,
-        vocab: { en: en.size, py: py.size, minFreq: o.minFreq } };
+        vocab: { en: en.size, py: py.size, minFreq: o.minFreq, bpeMerges: bpe ? bpe.merges.length : 0 } };
       writeFileAtomic(path.join(o.out, 'split-report.json'), JSON.stringify(report, null, 2) + '\n');
       process.stdout.write(`wrote ${SPLIT_NAMES.map((s) => `${s} ${splits[s].length}`).join(', ')} pairs and vocabularies (en ${en.size}, py ${py.size}) to ${o.out}\n`);
     });

@@ -21,6 +21,18 @@ type Tok = Pick<PyToken, 'type' | 'value'>;
 /** Something that knows which token strings it has (a Vocab or a Set). */
 export interface TokenSet { has(token: string): boolean }
 
+/** A learned segmenter (see bpe.ts) used instead of the rule-based pieces. */
+export interface Segmenter { segment(word: string): string[] }
+
+/** Tokens whose text is cut into subwords (the others are keywords, operators and structure). */
+export function isSplittable(t: Tok): boolean {
+  return t.type === 'NAME' || t.type === 'NUMBER' || t.type === 'STRING';
+}
+
+function pieces(t: Tok, bpe?: Segmenter): string[] {
+  return bpe && isSplittable(t) ? bpe.segment(t.value) : splitPieces(t);
+}
+
 /** One model string per code token (no subwords). COMMENT/NL tokens are not allowed. */
 export function tokenString(t: Tok): string {
   switch (t.type) {
@@ -54,15 +66,15 @@ export function splitPieces(t: Tok): string[] {
  * Model strings for code tokens. With a vocabulary, a token it holds stays whole,
  * others become pieces, and pieces it lacks become characters. Without one, every
  * NAME/NUMBER/STRING is split into pieces (useful to build the vocabulary).
+ * With `bpe`, pieces are its learned segments instead of the rule-based ones.
  */
-export function encodeCode(tokens: readonly Tok[], vocab?: TokenSet): string[] {
+export function encodeCode(tokens: readonly Tok[], vocab?: TokenSet, bpe?: Segmenter): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     const whole = tokenString(t);
     if (t.type === 'NEWLINE' || t.type === 'INDENT' || t.type === 'DEDENT' || t.type === 'OP' && !vocab) { out.push(whole); continue; }
     if (vocab && vocab.has(whole)) { out.push(whole); continue; }
-    const pieces = splitPieces(t);
-    pieces.forEach((p, i) => {
+    pieces(t, bpe).forEach((p, i) => {
       const marked = i === 0 ? p : JOIN + p;
       if (!vocab || vocab.has(marked)) { out.push(marked); return; }
       [...p].forEach((c, k) => out.push(i === 0 && k === 0 ? c : JOIN + c));
@@ -110,14 +122,21 @@ export function codeVocabBase(): string[] {
 }
 
 /** The strings a code vocabulary counts for one token list: whole tokens and their pieces. */
-export function vocabCandidates(tokens: readonly Tok[]): string[] {
+export function vocabCandidates(tokens: readonly Tok[], bpe?: Segmenter): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     out.push(tokenString(t));
-    if (t.type === 'NAME' || t.type === 'NUMBER' || t.type === 'STRING') {
-      const pieces = splitPieces(t);
-      if (pieces.length > 1) pieces.forEach((p, i) => out.push(i === 0 ? p : JOIN + p));
+    if (isSplittable(t)) {
+      const ps = pieces(t, bpe);
+      if (ps.length > 1) ps.forEach((p, i) => out.push(i === 0 ? p : JOIN + p));
     }
   }
   return out;
+}
+
+/** How often each identifier, number and string text occurs: the words BPE learns from. */
+export function subwordWords(tokenLists: Iterable<readonly Tok[]>): Map<string, number> {
+  const words = new Map<string, number>();
+  for (const ts of tokenLists) for (const t of ts) if (isSplittable(t)) words.set(t.value, (words.get(t.value) ?? 0) + 1);
+  return words;
 }

@@ -42,6 +42,9 @@ test('data split writes train/valid/test JSONL, a report and vocabularies', { sk
   const again = run('data', 'split', '--data', f, '--out', path.join(dir, 'out2'), '--seed', '3');
   assert.equal(again.status, 0);
   assert.equal(readFileSync(path.join(dir, 'out2', 'test.jsonl'), 'utf8'), readFileSync(path.join(out, 'test.jsonl'), 'utf8'));
+  const withBpe = run('data', 'split', '--data', f, '--out', path.join(dir, 'out3'), '--bpe', '20', '--min-freq', '1');
+  assert.equal(withBpe.status, 0, withBpe.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'out3', 'bpe.py.json'), 'utf8')).merges.length, 20);
 });
 
 test('user errors print one line, no stack trace, exit 2', async (t) => {
