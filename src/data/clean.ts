@@ -2,7 +2,7 @@
 // what every rule did, so that read = kept + the sum of every drop reason.
 import type { DataFormat, Pair, ReadResult } from './types.js';
 import { reindentPython } from './reindent.js';
-import { lexPython, PyTokenizeError } from '../tokenize/pyLexer.js';
+import { PyTokenizeError } from '../tokenize/pyLexer.js';
 import { checkPythonSyntax } from '../python/astCheck.js';
 
 export interface CleanOptions {
@@ -108,9 +108,4 @@ export async function cleanPairs(input: ReadResult, format: DataFormat, options:
     pairs,
     report: { format, read: input.pairs.length, kept: pairs.length, dropped, rules, unparsable, notPairs: input.drops, drops },
   };
-}
-
-/** Tokens of cleaned code as the model sees them (no comments); used by stats and round-trip checks. */
-export function codeTokenCount(code: string): number {
-  return lexPython(code).length;
 }

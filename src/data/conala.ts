@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ReadResult } from './types.js';
 import { readTextFile } from './readText.js';
-import { arrayItemLines, parseJson } from './jsonLines.js';
+import { arrayItemLines, parseJson, zodProblem } from './jsonLines.js';
 import { UserError } from '../errors.js';
 
 const Item = z.object({
@@ -13,10 +13,6 @@ const Item = z.object({
   snippet: z.string(),
   question_id: z.union([z.number(), z.string()]),
 });
-
-export function zodProblem(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? `field '${i.path.join('.')}'` : 'item'}: ${i.message}`).join('; ');
-}
 
 export function parseConala(text: string, file: string): ReadResult {
   const data = parseJson(text, file);

@@ -1,4 +1,5 @@
 // Helpers to report JSON problems with the line they are on.
+import type { z } from 'zod';
 import { UserError } from '../errors.js';
 
 export function lineAt(text: string, offset: number): number {
@@ -17,6 +18,11 @@ export function parseJson(text: string, file: string, firstLine = 1): unknown {
     const line = firstLine + lineAt(text, jsonErrorOffset(text)) - 1;
     throw new UserError(`${file}:${line}: invalid JSON (${msg})`);
   }
+}
+
+/** A zod error as one line: which field was wrong and how. */
+export function zodProblem(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? `field '${i.path.join('.')}'` : 'item'}: ${i.message}`).join('; ');
 }
 
 /** 1-based line where each element of a top-level JSON array starts. */

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import type { Pair, ReadResult } from './types.js';
 import { readTextFile } from './readText.js';
-import { parseJson } from './jsonLines.js';
-import { zodProblem } from './conala.js';
+import { parseJson, zodProblem } from './jsonLines.js';
 import { UserError } from '../errors.js';
 
 const Item = z.object({
