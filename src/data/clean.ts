@@ -77,7 +77,10 @@ export async function cleanPairs(input: ReadResult, format: DataFormat, options:
       staged.push({ pair: { ...p, description, code } });
     } catch (err) {
       if (!(err instanceof PyTokenizeError)) throw err;
-      staged.push({ pair: { ...p, description, code: p.code.split('\n').map((l) => l.replace(/\s+$/, '')).join('\n') }, lexError: `${codeWhere(p, err.line)}, column ${err.col + 1}: ${err.message.replace(/^line \d+, column \d+: /, '')}` });
+      // Code the lexer rejects cannot be re-indented; only its trailing spaces go.
+      const code = p.code.split('\n').map((l) => l.replace(/\s+$/, '')).join('\n');
+      const what = err.message.replace(/^line \d+, column \d+: /, '');
+      staged.push({ pair: { ...p, description, code }, lexError: `${codeWhere(p, err.line)}, column ${err.col + 1}: ${what}` });
     }
   }
 
