@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { UserError } from './errors.js';
 import { infoCommand } from './commands/info.js';
+import { dataCommand } from './commands/data.js';
 
 const program = new Command();
 program
@@ -12,8 +13,8 @@ program
   .description('Train, study and serve Transformer models that turn English into Python.')
   .showHelpAfterError();
 
+program.addCommand(dataCommand());
 program.addCommand(infoCommand());
-
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {

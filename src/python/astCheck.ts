@@ -1,0 +1,69 @@
+// Checks many Python sources with python3's own parser (`ast.parse`) in ONE
+// python3 process: the sources go to its stdin as a JSON array and one result
+// per source comes back as a JSON array. Starting python3 once per sample would
+// cost ~20 ms each; one batch of ~5,000 samples takes well under a second.
+import { spawn } from 'node:child_process';
+import { UserError } from '../errors.js';
+
+export interface SyntaxCheck {
+  ok: boolean;
+  /** 1-based line of the error (0 when unknown or ok). */
+  line: number;
+  /** Python's message, e.g. "invalid syntax. Perhaps you forgot a comma?"; '' when ok. */
+  message: string;
+}
+
+const SCRIPT = String.raw`
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
+out = []
+for src in json.load(sys.stdin):
+    try:
+        ast.parse(src)
+        out.append([1, 0, ""])
+    except SyntaxError as e:
+        out.append([0, e.lineno or 0, e.msg or "syntax error"])
+    except Exception as e:
+        out.append([0, 0, type(e).__name__ + ": " + str(e)])
+sys.stdout.write(json.dumps(out))
+`;
+
+/** The python executable: $EN2PY_PYTHON, else `python3`. */
+export function pythonExecutable(): string {
+  return process.env.EN2PY_PYTHON || 'python3';
+}
+
+/** Parse every source with python3's `ast.parse`; results are in input order. */
+export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxCheck[]> {
+  if (sources.length === 0) return Promise.resolve([]);
+  const exe = pythonExecutable();
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe, ['-c', SCRIPT], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONIOENCODING: 'utf-8' },
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => stdout.push(b));
+    child.stderr.on('data', (b: Buffer) => stderr.push(b));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') {
+        reject(new UserError(`${exe}: not found; en2py needs python3 to check code syntax (set EN2PY_PYTHON to its path)`));
+      } else reject(err);
+    });
+    child.stdin.on('error', () => { /* reported through 'close' below */ });
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`${exe} exited with ${code}: ${Buffer.concat(stderr).toString('utf8').trim()}`));
+        return;
+      }
+      const rows = JSON.parse(Buffer.concat(stdout).toString('utf8')) as [number, number, string][];
+      if (rows.length !== sources.length) {
+        reject(new Error(`${exe} returned ${rows.length} results for ${sources.length} sources`));
+        return;
+      }
+      resolve(rows.map(([ok, line, message]) => ({ ok: ok === 1, line, message })));
+    });
+    child.stdin.end(JSON.stringify(sources));
+  });
+}
