@@ -14,15 +14,13 @@
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "/usr/include/x86_64-linux-gnu/openblas-pthread",
-        "/usr/include/aarch64-linux-gnu/openblas-pthread",
-        "/usr/include/openblas"
+        "<!(node ../scripts/blas-config.cjs include)"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc": ["-O3", "-march=native", "-fopenmp", "-std=c++17", "-fno-math-errno"],
       "cflags_cc!": ["-fno-exceptions"],
       "ldflags": ["-fopenmp"],
-      "libraries": ["-lopenblas", "-fopenmp"]
+      "libraries": ["<!@(node ../scripts/blas-config.cjs libs)", "-fopenmp"]
     }
   ]
 }

@@ -237,6 +237,8 @@ Napi::Value BlasInfo(const CallbackInfo& info) {
   auto obj = Napi::Object::New(info.Env());
   obj.Set("corename", std::string(openblas_get_corename()));
   obj.Set("threads", openblas_get_num_threads());
+  const int parallel = openblas_get_parallel();
+  obj.Set("parallel", parallel == 2 ? "openmp" : parallel == 1 ? "pthread" : "sequential");
   return obj;
 }
 

@@ -4,7 +4,6 @@
 // reduction to 2^n * exp(r), |r| <= ln2/2, degree-6 polynomial: relative error ~2e-7.
 #pragma once
 #include <cstdint>
-#include <cstring>
 
 namespace en2py {
 
@@ -26,10 +25,7 @@ static inline float fast_exp(float x) {
   p = p * r + 5.0000001201e-1f;
   p = p * r2 + r + 1.0f;
   int32_t e = (int32_t)n + 127;
-  int32_t bits = e << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return p * scale;
+  return p * __builtin_bit_cast(float, e << 23);
 }
 
 }  // namespace en2py

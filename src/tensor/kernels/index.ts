@@ -25,7 +25,7 @@ function selectBackend(): Backend {
   const loaded = loadNativeKernels();
   if ('kernels' in loaded) {
     const blas = loaded.kernels.blasInfo();
-    return { kernels: loaded.kernels, name: 'native', detail: `OpenBLAS ${blas.corename}, ${blas.threads} threads` };
+    return { kernels: loaded.kernels, name: 'native', detail: `OpenBLAS ${blas.corename}, ${blas.threads} ${blas.parallel} threads` };
   }
   process.emitWarning(
     `${loaded.error}. Falling back to the TypeScript reference kernels, which are much slower. ` +

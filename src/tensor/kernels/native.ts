@@ -10,12 +10,18 @@ import { repoRoot } from '../../paths.js';
 import type { Kernels } from './types.js';
 
 export interface NativeAddon extends Omit<Kernels, 'name'> {
-  blasInfo(): { corename: string; threads: number };
+  blasInfo(): BlasInfo;
+}
+
+export interface BlasInfo {
+  corename: string;
+  threads: number;
+  parallel: 'openmp' | 'pthread' | 'sequential';
 }
 
 export const addonPath = path.join(repoRoot, 'native', 'build', 'Release', 'en2py_native.node');
 
-export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): { corename: string; threads: number } } } | { error: string } {
+export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo } } | { error: string } {
   if (!existsSync(addonPath)) return { error: `the native addon is not built (${addonPath} is missing)` };
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
