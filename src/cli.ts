@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { UserError } from './errors.js';
 import { infoCommand } from './commands/info.js';
 import { dataCommand } from './commands/data.js';
+import { trainCommand } from './commands/train.js';
+import { generateCommand } from './commands/generate.js';
 
 const program = new Command();
 program
@@ -14,6 +16,8 @@ program
   .showHelpAfterError();
 
 program.addCommand(dataCommand());
+program.addCommand(trainCommand());
+program.addCommand(generateCommand());
 program.addCommand(infoCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -8,11 +8,34 @@
 
 namespace en2py {
 
+// Below this many multiply-adds a product runs on one thread: waking a second
+// one costs more than it saves (decoding one token multiplies 1 x 256 by 256 x V),
+// and on a busy machine each parallel region can wait a whole time slice.
+static constexpr double kSerialMacs = 1 << 21;
+
+// Run f with OpenBLAS (and OpenMP) limited to one thread, then restore.
+template <typename F>
+static void singleThreaded(F f) {
+  const bool openmp = openblas_get_parallel() == 2;
+  const int savedBlas = openblas_get_num_threads();
+  const int savedOmp = omp_get_max_threads();
+  // The OpenMP build follows omp_set_num_threads; the pthread build its own setting.
+  if (openmp) omp_set_num_threads(1);
+  else openblas_set_num_threads(1);
+  f();
+  if (openmp) omp_set_num_threads(savedOmp);
+  else openblas_set_num_threads(savedBlas);
+}
+
 void gemm(bool transA, bool transB, int M, int N, int K, float alpha,
           const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
   if (M == 0 || N == 0) return;
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-              M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  auto run = [&] {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  };
+  if ((double)M * N * K < kSerialMacs) singleThreaded(run);
+  else run();
 }
 
 void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
@@ -24,6 +47,16 @@ void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
   const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
   const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   const double flopsEach = 2.0 * M * N * K;
+  if (flopsEach * count < 2 * kSerialMacs) {
+    singleThreaded([&] {
+      for (int64_t idx = 0; idx < count; idx++) {
+        const int64_t i = idx / n2, j = idx % n2;
+        cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A + i * aS1 + j * aS2, lda,
+                    B + i * bS1 + j * bS2, ldb, beta, C + i * cS1 + j * cS2, ldc);
+      }
+    });
+    return;
+  }
   // Large matrices: let OpenBLAS thread each one. Small ones: our threads, one matrix each.
   if (count == 1 || flopsEach > 4e7) {
     for (int64_t idx = 0; idx < count; idx++) {

@@ -2,14 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { loadCleanPairs } from '../data/load.js';
 import { resolveDataPath } from '../data/resolve.js';
-import { mbppSplitName, splitPairs, SPLIT_NAMES, type SplitName } from '../data/split.js';
+import { SPLIT_NAMES } from '../data/split.js';
+import { buildVocabularies, splitCleaned } from '../data/prepare.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { Vocab } from '../tokenize/vocab.js';
-import { tokenizeEnglish } from '../tokenize/english.js';
-import { lexPython } from '../tokenize/pyLexer.js';
-import { codeVocabBase, subwordWords, vocabCandidates } from '../tokenize/subword.js';
-import { Bpe } from '../tokenize/bpe.js';
-import type { CleanPair } from '../data/clean.js';
 
 function fraction(v: string): number {
   const n = Number(v);
@@ -36,29 +31,14 @@ export function dataSplitCommand(): Command {
     .action(async (o: { data?: string; format?: string; out: string; seed: number; valid: number; test: number; minFreq: number; bpe: number }) => {
       const file = resolveDataPath({ data: o.data });
       const cleaned = await loadCleanPairs(file, { format: o.format });
-      let splits: Record<SplitName, CleanPair[]>;
-      let splitReport: object;
-      if (cleaned.format === 'mbpp') {
-        // MBPP has an official split by task id; keep it so its test problems stay unseen.
-        splits = { train: [], valid: [], test: [] };
-        for (const p of cleaned.pairs) splits[mbppSplitName(p.taskId ?? 0)].push(p);
-        splitReport = { official: 'MBPP task ids: 11-510 test, 511-600 valid, 1-10 and 601-974 train',
-          pairs: Object.fromEntries(SPLIT_NAMES.map((s) => [s, splits[s].length])) };
-      } else {
-        if (o.valid + o.test >= 1) throw new InvalidArgumentError('--valid + --test must be below 1');
-        const r = splitPairs(cleaned.pairs, { seed: o.seed, valid: o.valid, test: o.test });
-        splits = r;
-        splitReport = r.report;
-      }
+      if (cleaned.format !== 'mbpp' && o.valid + o.test >= 1) throw new InvalidArgumentError('--valid + --test must be below 1');
+      const { splits, report: splitReport } = splitCleaned(cleaned, { seed: o.seed, valid: o.valid, test: o.test });
       for (const s of SPLIT_NAMES) {
         writeFileAtomic(path.join(o.out, `${s}.jsonl`), splits[s].map((p) => JSON.stringify(p)).join('\n') + (splits[s].length ? '\n' : ''));
       }
       // Vocabularies come from the training split only.
-      const en = Vocab.build(splits.train.map((p) => tokenizeEnglish(p.description)), { minFreq: o.minFreq });
-      const trainTokens = splits.train.map((p) => lexPython(p.code));
-      const bpe = o.bpe > 0 ? Bpe.learn(subwordWords(trainTokens), { merges: o.bpe, minFreq: o.minFreq }) : undefined;
+      const { en, py, bpe } = buildVocabularies(splits.train, { minFreq: o.minFreq, bpeMerges: o.bpe });
       if (bpe) bpe.save(path.join(o.out, 'bpe.py.json'));
-      const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: o.minFreq, always: codeVocabBase() });
       en.save(path.join(o.out, 'vocab.en.json'));
       py.save(path.join(o.out, 'vocab.py.json'));
       const { drops, notPairs, ...clean } = cleaned.report;

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const modelConfigSchema = z
+/** The fields, without cross-field checks (so experiment configs can derive partial overrides). */
+export const modelConfigFields = z
   .object({
     dModel: z.number().int().positive(),
     heads: z.number().int().positive(),
@@ -25,8 +26,12 @@ export const modelConfigSchema = z
     /** Dimension of pretrained source embeddings projected to dModel (0 = none). */
     srcEmbeddingDim: z.number().int().nonnegative(),
   })
-  .strict()
-  .refine((c) => c.dModel % c.heads === 0, { message: 'dModel must be divisible by heads', path: ['heads'] });
+  .strict();
+
+export const modelConfigSchema = modelConfigFields.refine((c) => c.dModel % c.heads === 0, {
+  message: 'dModel must be divisible by heads',
+  path: ['heads'],
+});
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 

@@ -146,6 +146,25 @@ export class MultiHeadAttention {
     return { out: this.out.forward(res.out), weights: res.weights };
   }
 
+  /**
+   * One decoding step of self-attention with a key/value cache: project x
+   * [B, 1, D], write its key and value at row `position` of the caches
+   * [B, capacity, D], and attend over rows 0..position.
+   */
+  attendCached(x: Tensor, cacheK: Tensor, cacheV: Tensor, position: number): AttentionResult {
+    const [B, , D] = x.shape;
+    const capacity = cacheK.shape[1];
+    const k = this.k.forward(x);
+    const v = this.v.forward(x);
+    for (let b = 0; b < B; b++) {
+      cacheK.data.set(k.data.subarray(b * D, (b + 1) * D), (b * capacity + position) * D);
+      cacheV.data.set(v.data.subarray(b * D, (b + 1) * D), (b * capacity + position) * D);
+    }
+    const q = this.q.forward(x);
+    const res = attention(q, cacheK, cacheV, { heads: this.heads, keyLength: position + 1 });
+    return { out: this.out.forward(res.out), weights: null };
+  }
+
   forward(x: Tensor, memory: Tensor, opts: AttendOptions = {}): AttentionResult {
     const { k, v } = this.keysValues(memory);
     return this.attendTo(x, k, v, opts);

@@ -3,7 +3,7 @@
  * encoder over English token ids, a decoder over Python token ids, and an
  * output projection to the target vocabulary. Padding id is 0 on both sides.
  */
-import { Tensor, Rng, add, scale, sliceRows, crossEntropy, type CrossEntropyOptions } from '../tensor/index.js';
+import { Tensor, Rng, add, scale, sliceRows, crossEntropy, keep, type CrossEntropyOptions } from '../tensor/index.js';
 import { modelConfigSchema, type ModelConfig } from './config.js';
 import { Context, Embedding, FeedForward, LayerNorm, Linear, MultiHeadAttention, ParamStore } from './layers.js';
 
@@ -73,6 +73,44 @@ class DecoderLayer {
     y = add(y, this.ctx.dropout(this.crossAttn.forward(this.norm2.forward(y), memory, { keyMask: srcMask }).out, p));
     return add(y, this.ctx.dropout(this.ff.forward(this.norm3.forward(y)), p));
   }
+
+  /** One incremental step (inference): y is [B, 1, D] at `position`. Returns the cross-attention weights too. */
+  step(y: Tensor, cache: LayerCache, srcMask: Float32Array, position: number, wantWeights: boolean): { y: Tensor; weights: Tensor | null } {
+    const self = (x: Tensor) => this.selfAttn.attendCached(x, cache.selfK, cache.selfV, position).out;
+    const cross = (x: Tensor) => this.crossAttn.attendTo(x, cache.crossK, cache.crossV, { keyMask: srcMask, returnWeights: wantWeights });
+    if (this.c.norm === 'post') {
+      y = this.norm1.forward(add(y, self(y)));
+      const c = cross(y);
+      y = this.norm2.forward(add(y, c.out));
+      return { y: this.norm3.forward(add(y, this.ff.forward(y))), weights: c.weights };
+    }
+    y = add(y, self(this.norm1.forward(y)));
+    const c = cross(this.norm2.forward(y));
+    y = add(y, c.out);
+    return { y: add(y, this.ff.forward(this.norm3.forward(y))), weights: c.weights };
+  }
+}
+
+/** Key/value caches of one decoder layer during incremental decoding. */
+interface LayerCache {
+  selfK: Tensor;
+  selfV: Tensor;
+  crossK: Tensor;
+  crossV: Tensor;
+}
+
+/**
+ * The decoder's state while generating: per layer, the self-attention keys and
+ * values of every token so far (so each new token costs one decoder step) and
+ * the cross-attention keys and values of the encoder output (computed once).
+ */
+export interface DecoderState {
+  batch: number;
+  capacity: number;
+  /** Tokens fed so far (the next one goes at this position). */
+  length: number;
+  srcMask: Float32Array;
+  layers: LayerCache[];
 }
 
 /** Sinusoidal position table [maxLen, d] (Vaswani et al. 2017). */
@@ -185,6 +223,68 @@ export class Seq2SeqTransformer {
     for (const layer of this.decoderLayers) y = layer.forward(y, memory, srcMask);
     if (this.decoderNorm) y = this.decoderNorm.forward(y);
     return this.outProj.forward(y);
+  }
+
+  /**
+   * Start incremental decoding (inference, inside noGrad): cross-attention keys
+   * and values are computed once from the encoder output; self-attention caches
+   * hold up to `capacity` tokens.
+   */
+  startDecoding(memory: Tensor, srcMask: Float32Array, capacity: number): DecoderState {
+    const [batch] = memory.shape;
+    const d = this.config.dModel;
+    this.checkLength(capacity);
+    const layers = this.decoderLayers.map((layer) => {
+      const { k, v } = layer.crossAttn.keysValues(memory);
+      return {
+        selfK: new Tensor(new Float32Array(batch * capacity * d), [batch, capacity, d]),
+        selfV: new Tensor(new Float32Array(batch * capacity * d), [batch, capacity, d]),
+        crossK: keep(k),
+        crossV: keep(v),
+      };
+    });
+    return { batch, capacity, length: 0, srcMask, layers };
+  }
+
+  /**
+   * Feed one token per batch row; returns logits [B, V] for the next token and,
+   * when asked, the last layer's cross-attention weights [B, H, 1, S].
+   */
+  decodeStep(state: DecoderState, tokens: Int32Array, wantWeights = false): { logits: Tensor; weights: Tensor | null } {
+    if (tokens.length !== state.batch) throw new Error(`decodeStep: ${tokens.length} tokens for a batch of ${state.batch}`);
+    if (state.length >= state.capacity) throw new Error(`decodeStep: the cache holds ${state.capacity} tokens`);
+    const position = state.length;
+    let y = this.embedTarget(tokens, state.batch, 1, position);
+    let weights: Tensor | null = null;
+    this.decoderLayers.forEach((layer, i) => {
+      const last = i === this.decoderLayers.length - 1;
+      const r = layer.step(y, state.layers[i], state.srcMask, position, wantWeights && last);
+      y = r.y;
+      if (last) weights = r.weights;
+    });
+    if (this.decoderNorm) y = this.decoderNorm.forward(y);
+    state.length++;
+    return { logits: this.outProj.forward(y), weights };
+  }
+
+  /** Beam search: row b of the state becomes a copy of row parents[b]. */
+  static reorder(state: DecoderState, parents: readonly number[]): void {
+    if (parents.length !== state.batch) throw new Error(`reorder: ${parents.length} parents for ${state.batch} rows`);
+    if (parents.every((p, b) => p === b)) return;
+    const gather = (t: Tensor) => {
+      const row = t.size / state.batch;
+      const copy = t.data.slice();
+      parents.forEach((p, b) => t.data.set(copy.subarray(p * row, (p + 1) * row), b * row));
+    };
+    for (const layer of state.layers) {
+      gather(layer.selfK);
+      gather(layer.selfV);
+      gather(layer.crossK);
+      gather(layer.crossV);
+    }
+    const mask = state.srcMask.slice();
+    const S = mask.length / state.batch;
+    parents.forEach((p, b) => state.srcMask.set(mask.subarray(p * S, (p + 1) * S), b * S));
   }
 
   /** Mean token loss over non-padding targets (plus sums for perplexity). */

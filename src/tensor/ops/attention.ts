@@ -8,7 +8,7 @@
  * copies per tensor per layer in both passes.
  */
 import { K } from '../kernels/index.js';
-import { record } from '../tape.js';
+import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 export interface AttentionOptions {
@@ -21,6 +21,11 @@ export interface AttentionOptions {
   seed?: number;
   /** Keep the attention weights [B, H, Tq, Tk] (for visualisation). */
   returnWeights?: boolean;
+  /**
+   * Decoding with a key/value cache: k and v are [B, capacity, D] buffers of which
+   * the first `keyLength` rows per batch are filled. Inference only.
+   */
+  keyLength?: number;
 }
 
 export interface AttentionResult {
@@ -30,11 +35,14 @@ export interface AttentionResult {
 
 export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): AttentionResult {
   const [B, Tq, D] = q.shape;
-  const Tk = k.shape[1];
+  const capacity = k.shape[1];
+  const Tk = opts.keyLength ?? capacity;
+  if (Tk > capacity || Tk < 1) throw new Error(`attention: key length ${Tk} outside [1, ${capacity}]`);
+  const kvStride = capacity * D; // elements between batches in k and v
   const H = opts.heads;
   const dh = D / H;
   if (!Number.isInteger(dh)) throw new Error(`attention: width ${D} is not divisible by ${H} heads`);
-  if (k.shape[0] !== B || v.shape[0] !== B || k.shape[2] !== D || v.shape[1] !== Tk || v.shape[2] !== D) {
+  if (k.shape[0] !== B || v.shape[0] !== B || k.shape[2] !== D || v.shape[1] !== capacity || v.shape[2] !== D) {
     throw new Error(`attention: q [${q.shape}], k [${k.shape}], v [${v.shape}] do not fit`);
   }
   if (opts.keyMask && opts.keyMask.length !== B * Tk) throw new Error(`attention: key mask needs ${B}×${Tk} values`);
@@ -44,7 +52,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
   // P = softmax(scale · Q Kᵀ + mask), one [Tq, Tk] matrix per (batch, head).
   const probs = Tensor.empty([B, H, Tq, Tk]);
   const P = probs.data;
-  kr.gemmBatched(false, true, Tq, Tk, dh, scale, q.data, D, Tq * D, dh, k.data, D, Tk * D, dh, 0,
+  kr.gemmBatched(false, true, Tq, Tk, dh, scale, q.data, D, Tq * D, dh, k.data, D, kvStride, dh, 0,
     P, Tk, H * Tq * Tk, Tq * Tk, B, H);
   kr.softmax(P, P, B * H * Tq, Tk, opts.keyMask ?? null, H * Tq, B, opts.causal ? Tq : 0);
 
@@ -61,8 +69,15 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
 
   // O[b, :, h, :] = P_bh · V_bh, written straight into the [B, Tq, D] layout.
   const out = Tensor.empty([B, Tq, D]);
-  kr.gemmBatched(false, false, Tq, dh, Tk, 1, used, Tk, H * Tq * Tk, Tq * Tk, v.data, D, Tk * D, dh, 0,
+  kr.gemmBatched(false, false, Tq, dh, Tk, 1, used, Tk, H * Tq * Tk, Tq * Tk, v.data, D, kvStride, dh, 0,
     out.data, D, Tq * D, dh, B, H);
+
+  if (Tk !== capacity) {
+    if (isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad)) {
+      throw new Error('attention: a partly filled key/value cache is for inference (use noGrad)');
+    }
+    return { out, weights: opts.returnWeights ? probs : null };
+  }
 
   record(out, [q, k, v], () => {
     const dO = out.grad!;

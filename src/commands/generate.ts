@@ -1,0 +1,87 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { Generator, type GenerateOptions } from '../decode/generator.js';
+import { loadModel } from '../model/bundle.js';
+import { repoRoot } from '../paths.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** The model shipped in the repository, used when --model is not given. */
+export const DEFAULT_MODEL_DIR = path.join(repoRoot, 'models', 'default');
+
+const promptLine = z.object({ id: z.union([z.string(), z.number()]), prompt: z.string() }).passthrough();
+
+function readPrompts(file: string): Array<{ id: string | number; prompt: string }> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const out: Array<{ id: string | number; prompt: string }> = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      throw new UserError(`${file}:${i + 1}: not valid JSON; expected {"id": ..., "prompt": "..."}`);
+    }
+    const parsed = promptLine.safeParse(raw);
+    if (!parsed.success) throw new UserError(`${file}:${i + 1}: expected {"id": string|number, "prompt": string}`);
+    out.push(parsed.data);
+  });
+  return out;
+}
+
+/** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
+export function generateCommand(): Command {
+  return new Command('generate')
+    .description('turn an English sentence into Python with a trained model')
+    .argument('[sentence...]', 'the description, e.g. "write a python function to add two numbers"')
+    .option('--model <dir>', 'model directory (default: models/default in the repository)')
+    .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 4)
+    .option('--samples <n>', 'sample this many outputs instead of beam search', positiveInt)
+    .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
+    .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
+    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber)
+    .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)
+    .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
+    .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
+    .option('--json', 'print a JSON object with code, alternatives and tokens')
+    .action((words: string[], o: { model?: string; beam: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number; input?: string; output?: string; json?: boolean }) => {
+      const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
+      const generator = new Generator(loaded);
+      const opts: GenerateOptions = { beam: o.beam, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen };
+      if (o.input) {
+        if (words.length) throw new UserError('give either a sentence or --input FILE, not both');
+        const lines = readPrompts(o.input).map((p) => {
+          const g = generator.generate(p.prompt, opts);
+          return JSON.stringify({ id: p.id, prompt: p.prompt, code: g.code });
+        });
+        const text = lines.join('\n') + (lines.length ? '\n' : '');
+        if (o.output) writeFileAtomic(o.output, text);
+        else process.stdout.write(text);
+        return;
+      }
+      const sentence = words.join(' ');
+      const g = generator.generate(sentence, opts);
+      if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
+      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
+      else process.stdout.write(g.code);
+    });
+}

@@ -1,0 +1,32 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { prepareData } from '../train/prepare.js';
+import { readSpecFile, resolveSpec } from '../train/spec.js';
+import { train } from '../train/trainer.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** `en2py train`: train a model into a run directory (also a model directory). */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a model on English→Python pairs; the output directory is a model directory for generate/eval/serve')
+    .option('--preset <name>', 'model and training preset', 'seed')
+    .option('--config <file>', 'JSON run spec: {preset, model, data, train} overrides (unknown keys are errors)')
+    .option('--data <file>', 'data file (default: $EN2PY_DATA, ../shared/data, or the download cache)')
+    .requiredOption('--out <dir>', 'run directory')
+    .option('--epochs <n>', 'number of epochs (overrides the preset/config)', positiveInt)
+    .option('--resume', 'continue the interrupted run in --out from its last checkpoint')
+    .action(async (o: { preset: string; config?: string; data?: string; out: string; epochs?: number; resume?: boolean }) => {
+      const spec = o.config ? readSpecFile(o.config) : resolveSpec({ preset: o.preset }, `--preset ${o.preset}`);
+      if (o.epochs) spec.train.epochs = o.epochs;
+      const data = await prepareData(spec, o.out, { resume: !!o.resume, dataOverride: o.data });
+      const killAfter = process.env.EN2PY_TEST_KILL_AFTER_STEP ? Number(process.env.EN2PY_TEST_KILL_AFTER_STEP) : undefined;
+      process.stderr.write(`data: ${data.file}: train ${data.train.length}, valid ${data.valid.length} pairs; vocabularies en ${data.srcVocab.size}, py ${data.tgtVocab.size}\n`);
+      const r = train(spec, o.out, data, { resume: !!o.resume, killAfterStep: killAfter });
+      const best = r.state.history.find((m) => m.epoch === r.state.bestEpoch);
+      process.stdout.write(`${r.state.stopReason}; best epoch ${r.state.bestEpoch} (valid ppl ${best?.valid_ppl.toFixed(2)}); model in ${r.dir}\n`);
+    });
+}

@@ -1,0 +1,92 @@
+/**
+ * Sentence in, Python out: tokenises the English, runs a decoding strategy and
+ * turns model tokens back into indented code. Used by `generate`, `eval` and `serve`.
+ */
+import { performance } from 'node:perf_hooks';
+import { UserError } from '../errors.js';
+import type { LoadedModel } from '../model/bundle.js';
+import { tokenizeEnglish } from '../tokenize/english.js';
+import { modelTokensToCode } from '../tokenize/codeText.js';
+import { beamSearch, greedy, sample, type Hypothesis } from './search.js';
+
+export interface GenerateOptions {
+  /** Beam size; 1 = greedy. */
+  beam?: number;
+  /** Draw this many samples instead of searching (uses temperature, topK, topP). */
+  samples?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  maxLen?: number;
+  lengthPenalty?: number;
+  attention?: boolean;
+}
+
+export interface Generation {
+  code: string;
+  /** The other beams (or samples), best first. */
+  alternatives: string[];
+  /** Model tokens of the best output. */
+  tokens: string[];
+  /** Source words as the model saw them (<unk> where unknown). */
+  words: string[];
+  /** words truncated to fit the model. */
+  truncated: boolean;
+  logProb: number;
+  /** Cross-attention of the last layer: one row per output token over `words`. */
+  attention?: number[][];
+  ms: number;
+}
+
+export class Generator {
+  constructor(readonly loaded: LoadedModel) {}
+
+  encode(sentence: string): { ids: Int32Array; words: string[]; truncated: boolean } {
+    const words = tokenizeEnglish(sentence);
+    if (words.length === 0) throw new UserError('the sentence is empty: describe the code you want, e.g. "write a python function to add two numbers"');
+    const max = this.loaded.model.config.maxLen;
+    const kept = words.slice(0, max);
+    const ids = Int32Array.from(this.loaded.srcVocab.encode(kept));
+    return { ids, words: kept.map((w, i) => this.loaded.srcVocab.token(ids[i]) === '<unk>' ? '<unk>' : w), truncated: kept.length < words.length };
+  }
+
+  toCode(h: Hypothesis): { code: string; tokens: string[] } {
+    const tokens = this.loaded.tgtVocab.decode(h.ids);
+    let code: string;
+    try {
+      code = modelTokensToCode(tokens);
+    } catch {
+      code = tokens.join(' '); // malformed output: show the raw tokens rather than fail
+    }
+    return { code, tokens };
+  }
+
+  generate(sentence: string, opts: GenerateOptions = {}): Generation {
+    const t0 = performance.now();
+    const { ids, words, truncated } = this.encode(sentence);
+    const model = this.loaded.model;
+    const common = { maxLen: opts.maxLen, attention: opts.attention };
+    let hyps: Hypothesis[];
+    if (opts.samples && opts.samples > 0) {
+      hyps = sample(model, ids, { ...common, samples: opts.samples, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed });
+      hyps.sort((a, b) => b.logProb - a.logProb);
+    } else if ((opts.beam ?? 1) <= 1) {
+      hyps = [greedy(model, ids, common)];
+    } else {
+      hyps = beamSearch(model, ids, { ...common, beam: opts.beam, lengthPenalty: opts.lengthPenalty });
+    }
+    const [best, ...rest] = hyps;
+    const { code, tokens } = this.toCode(best);
+    return {
+      code,
+      alternatives: rest.map((h) => this.toCode(h).code),
+      tokens,
+      words,
+      truncated,
+      logProb: best.logProb,
+      attention: best.attention,
+      ms: performance.now() - t0,
+    };
+  }
+}

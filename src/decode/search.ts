@@ -1,0 +1,229 @@
+/**
+ * Decoding strategies over the model's incremental decoder (src/model): greedy,
+ * beam search with a length penalty, and sampling with temperature, top-k and
+ * top-p. Each new token costs one decoder step thanks to the key/value cache.
+ */
+import { noGrad, tidy, Rng } from '../tensor/index.js';
+import { Seq2SeqTransformer } from '../model/transformer.js';
+import { BOS, EOS, PAD, UNK } from '../tokenize/vocab.js';
+import { argmax, logSoftmaxRow } from './logits.js';
+
+export interface Hypothesis {
+  /** Output ids, without BOS and EOS. */
+  ids: number[];
+  /** Sum of log-probabilities (EOS included when finished). */
+  logProb: number;
+  /** Ranking score (logProb / length penalty for beams). */
+  score: number;
+  finished: boolean;
+  /** Last-layer cross-attention per output token: weights over source positions (mean over heads). */
+  attention?: number[][];
+}
+
+export interface DecodeOptions {
+  maxLen?: number;
+  /** Never emit <unk> (default true: the subword vocabulary spells any ASCII name). */
+  banUnk?: boolean;
+  /** Record cross-attention weights for each output token. */
+  attention?: boolean;
+}
+
+/** Encoder output for one source sentence, replicated `rows` times (beams or samples). */
+function start(model: Seq2SeqTransformer, src: Int32Array, rows: number, capacity: number) {
+  const S = src.length;
+  const batchSrc = new Int32Array(rows * S);
+  for (let r = 0; r < rows; r++) batchSrc.set(src, r * S);
+  const { memory, mask } = model.encode(batchSrc, rows, S);
+  return model.startDecoding(memory, mask, capacity);
+}
+
+function banned(opts: DecodeOptions): number[] {
+  return opts.banUnk === false ? [PAD, BOS] : [PAD, BOS, UNK];
+}
+
+/** Mean over heads of weights [rows, H, 1, S] for row r. */
+function headMean(weights: Float32Array, r: number, heads: number, S: number): number[] {
+  const out = new Array<number>(S).fill(0);
+  for (let h = 0; h < heads; h++) for (let s = 0; s < S; s++) out[s] += weights[(r * heads + h) * S + s] / heads;
+  return out;
+}
+
+function maxLenOf(model: Seq2SeqTransformer, opts: DecodeOptions): number {
+  return Math.min(opts.maxLen ?? 256, model.config.maxLen);
+}
+
+/** Greedy decoding: the most likely token at every step. */
+export function greedy(model: Seq2SeqTransformer, src: Int32Array, opts: DecodeOptions = {}): Hypothesis {
+  const maxLen = maxLenOf(model, opts);
+  const V = model.config.tgtVocab;
+  const ban = banned(opts);
+  return noGrad(() => tidy(() => {
+    const state = start(model, src, 1, maxLen + 1);
+    const h: Hypothesis = { ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined };
+    let token = BOS;
+    for (let step = 0; step <= maxLen && !h.finished; step++) {
+      tidy(() => {
+        const { logits, weights } = model.decodeStep(state, Int32Array.of(token), opts.attention);
+        const lp = logSoftmaxRow(logits.data, 0, V, ban);
+        token = step === maxLen ? EOS : argmax(lp);
+        h.logProb += lp[token];
+        if (weights) h.attention!.push(headMean(weights.data, 0, model.config.heads, src.length));
+        if (token === EOS) h.finished = true;
+        else h.ids.push(token);
+      });
+    }
+    h.score = h.logProb;
+    return h;
+  }));
+}
+
+export interface BeamOptions extends DecodeOptions {
+  beam?: number;
+  /** GNMT length penalty alpha: score = logProb / ((5 + len) / 6)^alpha. 0 = raw log-probability. */
+  lengthPenalty?: number;
+  /** Keep this many finished hypotheses (default: beam). */
+  nBest?: number;
+}
+
+/** Beam search; returns finished hypotheses, best first. With beam 1 it is greedy decoding. */
+export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: BeamOptions = {}): Hypothesis[] {
+  const beam = Math.max(1, opts.beam ?? 4);
+  const alpha = opts.lengthPenalty ?? 1;
+  const maxLen = maxLenOf(model, opts);
+  const V = model.config.tgtVocab;
+  const S = src.length;
+  const ban = banned(opts);
+  const penalty = (len: number) => (alpha === 0 ? 1 : ((5 + len) / 6) ** alpha);
+  return noGrad(() => tidy(() => {
+    const state = start(model, src, beam, maxLen + 1);
+    let live: Hypothesis[] = [{ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined }];
+    const finished: Hypothesis[] = [];
+    const nBest = opts.nBest ?? beam;
+    for (let step = 0; step <= maxLen && live.length > 0; step++) {
+      // Rows beyond the live beams repeat row 0; their results are ignored.
+      const tokens = new Int32Array(beam).fill(BOS);
+      live.forEach((h, r) => (tokens[r] = h.ids.length ? h.ids[h.ids.length - 1] : BOS));
+      const { candidates, weights } = tidy(() => {
+        const { logits, weights: w } = model.decodeStep(state, tokens, opts.attention);
+        const cands: Array<{ parent: number; id: number; logProb: number }> = [];
+        live.forEach((h, r) => {
+          const lp = logSoftmaxRow(logits.data, r, V, ban);
+          if (step === maxLen) {
+            // Out of room: the sequence must end here.
+            cands.push({ parent: r, id: EOS, logProb: h.logProb + lp[EOS] });
+            return;
+          }
+          for (const id of topIds(lp, beam + 1)) cands.push({ parent: r, id, logProb: h.logProb + lp[id] });
+        });
+        return { candidates: cands, weights: w ? w.data.slice() : null };
+      });
+      candidates.sort((a, b) => b.logProb - a.logProb);
+      const next: Hypothesis[] = [];
+      const parents: number[] = [];
+      for (const c of candidates) {
+        const parent = live[c.parent];
+        const attention = parent.attention && weights
+          ? [...parent.attention, headMean(weights, c.parent, model.config.heads, S)]
+          : parent.attention;
+        if (c.id === EOS) {
+          const len = parent.ids.length + 1;
+          finished.push({ ids: parent.ids, logProb: c.logProb, score: c.logProb / penalty(len), finished: true, attention });
+        } else if (next.length < beam) {
+          next.push({ ids: [...parent.ids, c.id], logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1), finished: false, attention });
+          parents.push(c.parent);
+        }
+        if (next.length >= beam && finished.length >= nBest) break;
+      }
+      // Stop once enough hypotheses finished and every live beam already scores below
+      // the worst of them (exact with alpha 0, where scores only fall; with a length
+      // penalty it is the usual heuristic, as in Hugging Face's early stopping).
+      finished.sort((a, b) => b.score - a.score);
+      if (finished.length >= nBest && next.every((h) => h.score < finished[nBest - 1].score)) {
+        live = [];
+        break;
+      }
+      while (parents.length < beam) parents.push(parents[0] ?? 0);
+      Seq2SeqTransformer.reorder(state, parents);
+      live = next;
+    }
+    for (const h of live) finished.push(h);
+    finished.sort((a, b) => b.score - a.score);
+    return finished.slice(0, Math.max(nBest, 1));
+  }));
+}
+
+/** The k ids with the highest values. */
+function topIds(xs: Float64Array, k: number): number[] {
+  const ids: number[] = [];
+  for (let j = 0; j < xs.length; j++) {
+    if (xs[j] === -Infinity) continue;
+    if (ids.length < k) {
+      ids.push(j);
+      ids.sort((a, b) => xs[b] - xs[a]);
+    } else if (xs[j] > xs[ids[k - 1]]) {
+      ids[k - 1] = j;
+      ids.sort((a, b) => xs[b] - xs[a]);
+    }
+  }
+  return ids;
+}
+
+export interface SampleOptions extends DecodeOptions {
+  samples?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+}
+
+/** Sampling: `samples` independent sequences drawn with temperature, top-k and top-p (nucleus). */
+export function sample(model: Seq2SeqTransformer, src: Int32Array, opts: SampleOptions = {}): Hypothesis[] {
+  const n = Math.max(1, opts.samples ?? 1);
+  const temperature = opts.temperature ?? 1;
+  if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
+  const maxLen = maxLenOf(model, opts);
+  const V = model.config.tgtVocab;
+  const rng = new Rng(opts.seed ?? 1);
+  const ban = banned(opts);
+  return noGrad(() => tidy(() => {
+    const state = start(model, src, n, maxLen + 1);
+    const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false }));
+    for (let step = 0; step <= maxLen && hyps.some((h) => !h.finished); step++) {
+      const tokens = Int32Array.from(hyps, (h) => (h.ids.length ? h.ids[h.ids.length - 1] : BOS));
+      tidy(() => {
+        const { logits } = model.decodeStep(state, tokens);
+        hyps.forEach((h, r) => {
+          if (h.finished) return;
+          const lp = logSoftmaxRow(logits.data, r, V, ban);
+          const id = step === maxLen ? EOS : draw(lp, temperature, opts.topK ?? 0, opts.topP ?? 1, rng);
+          h.logProb += lp[id];
+          if (id === EOS) h.finished = true;
+          else h.ids.push(id);
+          h.score = h.logProb;
+        });
+      });
+    }
+    return hyps;
+  }));
+}
+
+function draw(lp: Float64Array, temperature: number, topK: number, topP: number, rng: Rng): number {
+  let ids = [...lp.keys()].filter((j) => lp[j] > -Infinity).sort((a, b) => lp[b] - lp[a]);
+  if (topK > 0) ids = ids.slice(0, topK);
+  const weights = ids.map((j) => Math.exp((lp[j] - lp[ids[0]]) / temperature));
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (topP < 1) {
+    let acc = 0;
+    let keep = 0;
+    while (keep < ids.length && acc < topP * total) acc += weights[keep++];
+    ids = ids.slice(0, Math.max(1, keep));
+    weights.length = ids.length;
+  }
+  const sum = weights.reduce((a, b) => a + b, 0);
+  let u = rng.next() * sum;
+  for (let i = 0; i < ids.length; i++) {
+    u -= weights[i];
+    if (u <= 0) return ids[i];
+  }
+  return ids[ids.length - 1];
+}

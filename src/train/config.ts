@@ -1,0 +1,73 @@
+/**
+ * A training run's configuration: the model (a preset plus overrides), the data
+ * and split, and the optimisation. Validated with zod; unknown keys are errors,
+ * named with their path, before any work starts.
+ */
+import { z } from 'zod';
+
+export const trainOptionsSchema = z
+  .object({
+    epochs: z.number().int().positive(),
+    /** Sentences per batch (the seed: 32). */
+    batchSize: z.number().int().positive(),
+    /** If set, batches are filled up to this many target tokens instead of batchSize sentences. */
+    maxTokens: z.number().int().positive().nullable(),
+    lr: z.number().positive(),
+    schedule: z.enum(['constant', 'inverse-sqrt']),
+    warmupSteps: z.number().int().nonnegative(),
+    clipNorm: z.number().positive().nullable(),
+    weightDecay: z.number().nonnegative(),
+    labelSmoothing: z.number().min(0).lt(1),
+    focalGamma: z.number().nonnegative(),
+    /** Loss weight of structure tokens (<nl>, <indent>, <dedent>, ':', brackets); 1 = plain. */
+    structureWeight: z.number().positive(),
+    /** Stop after this many epochs without a better validation loss (0 = never). */
+    patience: z.number().int().nonnegative(),
+    seed: z.number().int(),
+    /** Save a resumable checkpoint every this many steps (and at every epoch end). */
+    checkpointEvery: z.number().int().positive(),
+    maxSrcLen: z.number().int().positive(),
+    maxTgtLen: z.number().int().positive(),
+  })
+  .strict();
+
+export const dataOptionsSchema = z
+  .object({
+    /** Data file; null = the default English→Python set (see `en2py data`). */
+    path: z.string().nullable(),
+    format: z.enum(['english-python', 'conala', 'mbpp']).nullable(),
+    splitSeed: z.number().int(),
+    valid: z.number().min(0).lt(1),
+    test: z.number().min(0).lt(1),
+    minFreq: z.number().int().positive(),
+  })
+  .strict();
+
+export type TrainOptions = z.infer<typeof trainOptionsSchema>;
+export type DataOptions = z.infer<typeof dataOptionsSchema>;
+
+/** The seed's training recipe (DESIGN.md): Adam 5e-4, clip 1.0, batch 32, 20 epochs, best-validation checkpoint. */
+export function seedTrainOptions(): TrainOptions {
+  return {
+    epochs: 20,
+    batchSize: 32,
+    maxTokens: null,
+    lr: 5e-4,
+    schedule: 'constant',
+    warmupSteps: 0,
+    clipNorm: 1.0,
+    weightDecay: 0,
+    labelSmoothing: 0,
+    focalGamma: 0,
+    structureWeight: 1,
+    patience: 0,
+    seed: 1,
+    checkpointEvery: 50,
+    maxSrcLen: 64,
+    maxTgtLen: 256,
+  };
+}
+
+export function defaultDataOptions(): DataOptions {
+  return { path: null, format: null, splitSeed: 1, valid: 0.1, test: 0.1, minFreq: 2 };
+}

@@ -1,0 +1,52 @@
+/**
+ * Data for a run: clean, split (grouped, seeded), vocabularies from the training
+ * split, encoded examples. On resume the vocabularies are read back from the run
+ * directory, so ids cannot drift.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadCleanPairs } from '../data/load.js';
+import { buildVocabularies, splitCleaned } from '../data/prepare.js';
+import { resolveDataPath } from '../data/resolve.js';
+import type { CleanPair } from '../data/clean.js';
+import type { SplitName } from '../data/split.js';
+import { Vocab } from '../tokenize/vocab.js';
+import { encodePairs } from './data.js';
+import type { RunSpec } from './spec.js';
+import type { PreparedData } from './trainer.js';
+
+export interface PreparedRun extends PreparedData {
+  splits: Record<SplitName, CleanPair[]>;
+}
+
+export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
+  const file = resolveDataPath({ data: opts.dataOverride ?? spec.data.path ?? undefined });
+  const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
+  const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test });
+  let srcVocab: Vocab;
+  let tgtVocab: Vocab;
+  const enFile = path.join(out, 'vocab.en.json');
+  const pyFile = path.join(out, 'vocab.py.json');
+  if (opts.resume && existsSync(enFile) && existsSync(pyFile)) {
+    srcVocab = Vocab.load(enFile);
+    tgtVocab = Vocab.load(pyFile);
+  } else {
+    const v = buildVocabularies(splits.train, { minFreq: spec.data.minFreq });
+    srcVocab = v.en;
+    tgtVocab = v.py;
+    srcVocab.save(enFile);
+    tgtVocab.save(pyFile);
+  }
+  const t = spec.train;
+  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen);
+  const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen);
+  return {
+    file,
+    srcVocab,
+    tgtVocab,
+    train: train.examples,
+    valid: valid.examples,
+    splits,
+    summary: { file, format: cleaned.format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: srcVocab.size, py: tgtVocab.size } },
+  };
+}

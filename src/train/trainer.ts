@@ -1,0 +1,192 @@
+/**
+ * The training loop. One run directory holds everything:
+ *   run.json            the resolved spec (what was trained, how)
+ *   vocab.*.json, config.json, model.safetensors   the best model so far (a model directory)
+ *   checkpoint.safetensors                          the latest resumable state
+ *   metrics.jsonl       one line per epoch (rewritten from the checkpoint's history)
+ * Repeats exactly for a seed on one machine, and `resume` continues an
+ * interrupted run from its last checkpoint to the same final weights.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { UserError } from '../errors.js';
+import { seedConfig, type ModelConfig } from '../model/config.js';
+import { saveModel } from '../model/bundle.js';
+import { Seq2SeqTransformer } from '../model/transformer.js';
+import { Adam, backward, clipGradNorm, noGrad, tidy, type CrossEntropyOptions } from '../tensor/index.js';
+import { Vocab } from '../tokenize/vocab.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
+import { batchTokens, collate, makeBatches, type Example } from './data.js';
+import { createProgress } from './progress.js';
+import { learningRate } from './schedule.js';
+import type { RunSpec } from './spec.js';
+
+export interface PreparedData {
+  file: string;
+  srcVocab: Vocab;
+  tgtVocab: Vocab;
+  train: Example[];
+  valid: Example[];
+  /** Extra facts for the record (split sizes, truncation, unk counts). */
+  summary: Record<string, unknown>;
+}
+
+export interface TrainResult {
+  dir: string;
+  state: TrainerState;
+  parameters: number;
+  seconds: number;
+}
+
+export interface TrainHooks {
+  log?: (line: string) => void;
+  /** Test hook: after this many optimiser steps, the process kills itself (SIGKILL), as a crash would. */
+  killAfterStep?: number;
+}
+
+/** Target tokens whose loss is scaled by structureWeight. */
+export const STRUCTURE_TOKENS = ['<nl>', '<indent>', '<dedent>', ':', '(', ')', '[', ']', '{', '}'];
+
+export function modelConfigFor(spec: RunSpec, srcVocab: number, tgtVocab: number): ModelConfig {
+  return { ...seedConfig(srcVocab, tgtVocab), ...spec.model, srcVocab, tgtVocab };
+}
+
+function lossOptions(spec: RunSpec, tgtVocab: Vocab): CrossEntropyOptions {
+  const t = spec.train;
+  let classWeights: Float32Array | null = null;
+  if (t.structureWeight !== 1) {
+    classWeights = new Float32Array(tgtVocab.size).fill(1);
+    for (const tok of STRUCTURE_TOKENS) if (tgtVocab.has(tok)) classWeights[tgtVocab.id(tok)] = t.structureWeight;
+  }
+  return { labelSmoothing: t.labelSmoothing, focalGamma: t.focalGamma, classWeights };
+}
+
+function freshState(model: Seq2SeqTransformer): TrainerState {
+  return {
+    epoch: 0, batchInEpoch: 0, step: 0, epochLossSum: 0, epochWeightSum: 0, epochTokens: 0, epochSeconds: 0,
+    bestValidLoss: null, bestEpoch: null, epochsWithoutImprovement: 0,
+    dropoutRng: model.ctx.rng.state(), history: [], done: false, stopReason: null,
+  };
+}
+
+/** Mean token loss (plain cross-entropy, whatever the training loss) and token count on examples. */
+export function evaluateLoss(model: Seq2SeqTransformer, examples: readonly Example[], batchSize = 32): { loss: number; tokens: number } {
+  const was = model.training;
+  model.training = false;
+  let lossSum = 0;
+  let tokens = 0;
+  const ordered = [...examples].sort((a, b) => a.tgt.length - b.tgt.length);
+  for (let i = 0; i < ordered.length; i += batchSize) {
+    const batch = collate(ordered.slice(i, i + batchSize));
+    noGrad(() => tidy(() => {
+      const r = model.loss(batch);
+      lossSum += r.lossSum;
+      tokens += r.weightSum;
+    }));
+  }
+  model.training = was;
+  return { loss: tokens ? lossSum / tokens : NaN, tokens };
+}
+
+export function train(spec: RunSpec, out: string, data: PreparedData, opts: { resume: boolean } & TrainHooks): TrainResult {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const t = spec.train;
+  mkdirSync(out, { recursive: true });
+  const checkpointFile = path.join(out, 'checkpoint.safetensors');
+  if (!opts.resume && existsSync(checkpointFile)) {
+    throw new UserError(`${out} already holds a training run (checkpoint.safetensors); use --resume to continue it or another --out`);
+  }
+  const model = new Seq2SeqTransformer(modelConfigFor(spec, data.srcVocab.size, data.tgtVocab.size), t.seed);
+  const params = model.params.list();
+  const adam = new Adam(params, { lr: t.lr, weightDecay: t.weightDecay });
+  let state = freshState(model);
+  if (opts.resume && existsSync(checkpointFile)) {
+    state = loadCheckpoint(checkpointFile, model, adam);
+    log(`resuming ${out} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
+  } else {
+    writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: data.file }, summary: data.summary }, null, 2) + '\n');
+  }
+  model.ctx.rng.setState(state.dropoutRng);
+  log(`model: ${model.parameterCount().toLocaleString('en-US')} parameters (${model.config.encoderLayers}+${model.config.decoderLayers} layers, d ${model.config.dModel}, ${model.config.heads} heads, vocab ${data.srcVocab.size}/${data.tgtVocab.size})`);
+  const lossOpts = lossOptions(spec, data.tgtVocab);
+  const started = performance.now();
+
+  const saveState = () => {
+    state.dropoutRng = model.ctx.rng.state();
+    saveCheckpoint(checkpointFile, model, adam, state);
+  };
+  const writeMetrics = () => writeFileAtomic(path.join(out, 'metrics.jsonl'), state.history.map((m) => JSON.stringify(m)).join('\n') + (state.history.length ? '\n' : ''));
+
+  while (!state.done && state.epoch < t.epochs) {
+    const batches = makeBatches(data.train, { batchSize: t.batchSize, maxTokens: t.maxTokens }, t.seed * 1000 + state.epoch);
+    const progress = createProgress(`epoch ${state.epoch + 1}/${t.epochs}`, batches.length);
+    model.training = true;
+    for (let b = state.batchInEpoch; b < batches.length; b++) {
+      const t0 = performance.now();
+      const batch = collate(batches[b]);
+      state.step++;
+      adam.lr = learningRate(t, state.step);
+      const r = tidy(() => {
+        const res = model.loss(batch, lossOpts);
+        backward(res.loss);
+        if (t.clipNorm) clipGradNorm(params, t.clipNorm);
+        adam.update();
+        return { lossSum: res.lossSum, weightSum: res.weightSum };
+      });
+      state.epochLossSum += r.lossSum;
+      state.epochWeightSum += r.weightSum;
+      state.epochTokens += batchTokens(batches[b]);
+      state.epochSeconds += (performance.now() - t0) / 1000;
+      state.batchInEpoch = b + 1;
+      progress.update(b + 1, `loss ${(state.epochLossSum / state.epochWeightSum).toFixed(3)}, ${(state.epochTokens / state.epochSeconds).toFixed(0)} tok/s`);
+      if (state.step % t.checkpointEvery === 0 && b + 1 < batches.length) saveState();
+      if (opts.killAfterStep && state.step >= opts.killAfterStep) process.kill(process.pid, 'SIGKILL');
+    }
+    progress.stop();
+
+    const valid = evaluateLoss(model, data.valid);
+    const trainLoss = state.epochLossSum / state.epochWeightSum;
+    const improved = state.bestValidLoss === null || valid.loss < state.bestValidLoss;
+    const metrics: EpochMetrics = {
+      epoch: state.epoch + 1,
+      train_loss: trainLoss,
+      train_ppl: Math.exp(trainLoss),
+      valid_loss: valid.loss,
+      valid_ppl: Math.exp(valid.loss),
+      tokens_per_s: state.epochTokens / state.epochSeconds,
+      epoch_s: state.epochSeconds,
+      lr: adam.lr,
+      best: improved,
+    };
+    log(`epoch ${metrics.epoch}: train loss ${trainLoss.toFixed(3)} (ppl ${metrics.train_ppl.toFixed(2)}), valid loss ${valid.loss.toFixed(3)} (ppl ${metrics.valid_ppl.toFixed(2)}), ${metrics.tokens_per_s.toFixed(0)} tokens/s, ${metrics.epoch_s.toFixed(1)} s${improved ? ', best so far' : ''}`);
+    state.history.push(metrics);
+    if (improved) {
+      state.bestValidLoss = valid.loss;
+      state.bestEpoch = metrics.epoch;
+      state.epochsWithoutImprovement = 0;
+      saveModel(out, model, data.srcVocab, data.tgtVocab, {
+        training: { spec, bestEpoch: metrics.epoch, data: data.summary },
+        metrics: { valid_loss: valid.loss, valid_ppl: metrics.valid_ppl, epoch: metrics.epoch, tokenization: 'en2py model tokens (words + subword pieces)' },
+      });
+    } else {
+      state.epochsWithoutImprovement++;
+    }
+    state.epoch++;
+    state.batchInEpoch = 0;
+    state.epochLossSum = state.epochWeightSum = state.epochTokens = state.epochSeconds = 0;
+    if (t.patience > 0 && state.epochsWithoutImprovement >= t.patience) {
+      state.done = true;
+      state.stopReason = `early stop: no better validation loss for ${t.patience} epochs`;
+      log(state.stopReason);
+    }
+    if (state.epoch >= t.epochs) {
+      state.done = true;
+      state.stopReason ??= `finished ${t.epochs} epochs`;
+    }
+    saveState();
+    writeMetrics();
+  }
+  return { dir: out, state, parameters: model.parameterCount(), seconds: (performance.now() - started) / 1000 };
+}

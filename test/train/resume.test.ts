@@ -1,0 +1,82 @@
+// Checkpoints and resume: a run killed mid-epoch (SIGKILL, no cleanup) and
+// resumed ends with exactly the weights of an uninterrupted run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readSafetensors } from '../../src/model/safetensors.js';
+import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
+import { writeTinyData, writeTinySpec } from './fixtures.js';
+
+function en2py(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+function weights(file: string): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of readSafetensors(file).tensors) if (!name.startsWith('optimizer.')) out.set(name, t.data);
+  return out;
+}
+
+test('a run killed mid-epoch and resumed ends with the same weights as an uninterrupted run', { skip: NO_PYTHON }, (t) => {
+  const dir = tempDir(t);
+  const spec = writeTinySpec(dir, writeTinyData(dir));
+  const a = path.join(dir, 'a');
+  const b = path.join(dir, 'b');
+
+  const full = en2py(['train', '--config', spec, '--out', a]);
+  assert.equal(full.status, 0, full.stderr);
+  assert.match(full.stdout, /finished 2 epochs/);
+
+  const killed = en2py(['train', '--config', spec, '--out', b], { EN2PY_TEST_KILL_AFTER_STEP: '5' });
+  assert.equal(killed.signal, 'SIGKILL', `expected the run to be killed: ${killed.stderr}`);
+  const partial = JSON.parse(readSafetensors(path.join(b, 'checkpoint.safetensors')).metadata.en2py_trainer_state);
+  assert.equal(partial.epoch, 0, 'killed in the first epoch');
+  assert.ok(partial.batchInEpoch > 0 && partial.step === 4, `checkpoint at step ${partial.step}`);
+
+  const again = en2py(['train', '--config', spec, '--out', b]);
+  assert.notEqual(again.status, 0, 'refuses to overwrite a run without --resume');
+  assert.match(again.stderr, /--resume/);
+
+  const resumed = en2py(['train', '--config', spec, '--out', b, '--resume']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming .* step 4/);
+
+  for (const file of ['checkpoint.safetensors', 'model.safetensors']) {
+    const wa = weights(path.join(a, file));
+    const wb = weights(path.join(b, file));
+    assert.equal(wa.size, wb.size);
+    for (const [name, data] of wa) assert.deepEqual(wb.get(name), data, `${file}: ${name} differs`);
+  }
+  assert.equal(readFileSync(path.join(a, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).length, 2);
+  const ma = readFileSync(path.join(a, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).valid_loss);
+  const mb = readFileSync(path.join(b, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).valid_loss);
+  assert.deepEqual(mb, ma);
+});
+
+test('bad configs fail before training, naming the key', (t) => {
+  const dir = tempDir(t);
+  const data = writeTinyData(dir);
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ train: { epochs: 1, learningRate: 1 } }, /train: .*learningRate/],
+    [{ train: { epochs: 'two' } }, /train\.epochs/],
+    [{ model: { dModel: 30, heads: 4 } }, /heads|divisible/],
+    [{ data: { path: path.join(dir, 'missing.txt') } }, /missing\.txt/],
+  ];
+  for (const [over, re] of cases) {
+    const file = path.join(dir, 'bad.json');
+    const spec = { data: { path: data, minFreq: 1 }, ...over };
+    writeJson(file, spec);
+    const r = en2py(['train', '--config', file, '--out', path.join(dir, 'never')]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, re);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+    assert.ok(!existsSync(path.join(dir, 'never', 'checkpoint.safetensors')));
+  }
+});
+
+
+function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, JSON.stringify(value));
+}
