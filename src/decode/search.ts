@@ -49,7 +49,8 @@ function headMean(weights: Float32Array, r: number, heads: number, S: number): n
 }
 
 function maxLenOf(model: Seq2SeqTransformer, opts: DecodeOptions): number {
-  return Math.min(opts.maxLen ?? 256, model.config.maxLen);
+  // Positions 0..maxLen are fed (BOS first), so at most model.maxLen - 1 output tokens.
+  return Math.min(opts.maxLen ?? 256, model.config.maxLen - 1);
 }
 
 /** Greedy decoding: the most likely token at every step. */
