@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../src/errors.js';
+import { readConala } from '../../src/data/conala.js';
 import { readEnglishPython } from '../../src/data/englishPython.js';
 import { sharedData } from '../../src/eval/paths.js';
 import { runMany } from '../../src/eval/sandbox.js';
@@ -71,15 +72,20 @@ test('a reference under another name passes bound, not strict', { skip: NO_PYTHO
 });
 
 // Near duplicates of public descriptions: the benchmark must be new text, not
-// a copy of the training data or of MBPP (lower-cased word sets, Jaccard >= 0.8).
-const epFile = sharedData('english_python/english_python_data.txt');
-const mbppFile = sharedData('mbpp/mbpp.jsonl');
+// a copy of the training data, MBPP or CoNaLa (lower-cased word sets, Jaccard >= 0.8).
+const sources: [string, string | undefined, (file: string) => string[]][] = [
+  ['english_python', sharedData('english_python/english_python_data.txt'), (f) => readEnglishPython(f).pairs.map((p) => p.description)],
+  ['mbpp', sharedData('mbpp/mbpp.jsonl'), (f) => readMbpp(f).map((t) => t.text)],
+  ['conala', sharedData('conala/conala-train.json'), (f) => readConala(f).pairs.map((p) => p.description)],
+  ['conala', sharedData('conala/conala-test.json'), (f) => readConala(f).pairs.map((p) => p.description)],
+];
+const present = sources.filter(([, file]) => file !== undefined);
 test(
-  'no prompt is a near duplicate of an english_python or MBPP description',
-  { skip: epFile && mbppFile ? false : '../shared/data (english_python, mbpp) not found: overlap check skipped' },
-  () => {
-    const texts = [...readEnglishPython(epFile!).pairs.map((p) => p.description), ...readMbpp(mbppFile!).map((t) => t.text)];
-    assert.ok(texts.length > 5000, `${texts.length} descriptions`);
+  'no prompt is a near duplicate of an english_python, MBPP or CoNaLa description',
+  { skip: present.length > 0 ? false : '../shared/data not found: overlap check with the public data sets skipped' },
+  (t) => {
+    const texts = present.flatMap(([, file, read]) => read(file!));
+    t.diagnostic(`compared with ${texts.length} descriptions from ${present.map(([name, file]) => `${name} (${path.basename(file!)})`).join(', ')}`);
     const dups = nearDuplicates(
       problems.map((p) => p.prompt),
       texts,
