@@ -34,7 +34,7 @@ test('the committed benchmark: size, ids, prompts, counts', (t) => {
     assert.ok(p.tests.length >= 3 && p.tests.length <= 6, p.id);
   }
   const counts = benchmarkCounts(problems);
-  t.diagnostic(`en2py-bench counts: ${JSON.stringify(counts)}`);
+  t.diagnostic(`en2py-bench counts: ${JSON.stringify(counts)}; asserts ${problems.reduce((n, p) => n + p.tests.length, 0)}`);
   const medium = (counts.byDifficulty.medium ?? 0) / counts.total;
   assert.ok(medium >= 0.2 && medium <= 0.4, `medium share ${medium}`);
 });
