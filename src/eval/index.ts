@@ -23,4 +23,21 @@ export {
   type MbppSampleResult,
   type EvalOptions,
 } from './tasks.js';
+export {
+  readBenchmark,
+  benchmarkPath,
+  benchmarkTasks,
+  evaluateBenchmark,
+  benchmarkCounts,
+  nearDuplicates,
+  wordSet,
+  jaccard,
+  BENCHMARK_TAGS,
+  BENCHMARK_DIFFICULTIES,
+  type BenchmarkProblem,
+  type BenchmarkTag,
+  type BenchmarkDifficulty,
+  type BenchmarkCounts,
+  type NearDuplicate,
+} from './benchmark.js';
 export { aggregate, formatTable, writeJsonlAtomic, type ExampleRecord, type EvalSummary } from './report.js';
