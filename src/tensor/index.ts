@@ -4,5 +4,5 @@ export { backward, noGrad, tidy, keep, clearTape, isGradEnabled } from './tape.j
 export * from './ops.js';
 export { Adam, clipGradNorm, gradNorm, zeroGrad, type AdamOptions } from './optim.js';
 export { Rng } from './random.js';
-export { pool } from './pool.js';
+export { arena } from './arena.js';
 export { kernelBackend } from './kernels/index.js';

@@ -2,13 +2,19 @@
  * Reverse-mode autograd and memory scopes.
  *
  * Every op whose inputs need gradients appends a node (a backward closure) to
- * one global tape; backward() runs the tape in reverse. Ops check `isGradEnabled()`
- * so inference (noGrad) records nothing.
+ * one global tape; backward() runs the tape in reverse. Ops check
+ * `isGradEnabled()` so inference (noGrad) records nothing.
  *
- * tidy(fn) is the memory discipline (as in TensorFlow.js): every pooled tensor
- * created inside fn goes back to the pool when fn returns, except what fn returns
- * (a tensor, or tensors inside a plain array/object) and what was passed to keep().
+ * tidy(fn) is the memory discipline (as in TensorFlow.js): tensors created
+ * inside fn live in the arena (arena.ts) and their memory is reused as soon as
+ * fn returns, except the tensors fn returns (alone, or in a plain array/object)
+ * and those passed to keep(): those are copied out and stay valid. Return
+ * tensors or plain values, never a tensor's `.data` view. Gradients do not flow
+ * across a tidy() boundary: call backward() inside the scope that built the loss.
+ * Outside any tidy(), tensors are ordinary garbage-collected arrays.
  */
+import { arena } from './arena.js';
+import { K } from './kernels/index.js';
 import type { Tensor } from './tensor.js';
 
 interface Node {
@@ -63,9 +69,21 @@ export function clearTape(): void {
   tape = [];
 }
 
+/** True inside tidy(): new tensors then live in the arena. */
+export function inScope(): boolean {
+  return scopes.length > 0;
+}
+
+/** Memory for a tensor (or its gradient) of n floats: the arena inside tidy(), a plain array outside. */
+export function allocate(n: number, scoped: boolean): Float32Array {
+  const view = scoped && inScope() ? arena.take(n) : null;
+  if (view) return view;
+  // Large buffers (an arena overflow, big tensors outside tidy) on huge pages.
+  return n >= 1 << 18 ? new Float32Array(K().allocate(n * 4)) : new Float32Array(n);
+}
+
 export function trackForScope(t: Tensor): void {
-  const scope = scopes[scopes.length - 1];
-  if (scope) scope.push(t);
+  scopes[scopes.length - 1]?.push(t);
 }
 
 const kept = new WeakSet<Tensor>();
@@ -87,24 +105,48 @@ function collect(value: unknown, out: Set<Tensor>): void {
 export function tidy<T>(fn: () => T): T {
   const scope: Tensor[] = [];
   scopes.push(scope);
+  const mark = arena.mark();
   const tapeLength = tape.length;
   let result: T;
   try {
     result = fn();
-  } finally {
-    scopes.pop();
+  } catch (err) {
+    close(scope, mark, tapeLength, new Set());
+    throw err;
   }
   const survivors = new Set<Tensor>();
   collect(result, survivors);
-  const parent = scopes[scopes.length - 1];
+  close(scope, mark, tapeLength, survivors);
+  return result;
+}
+
+function close(scope: Tensor[], mark: number, tapeLength: number, survivors: Set<Tensor>): void {
+  scopes.pop();
+  // Copy survivors out before their memory is reused.
+  const moving: Array<{ t: Tensor; data: Float32Array; grad: Float32Array | null }> = [];
   for (const t of scope) {
     if (survivors.has(t) || kept.has(t)) {
-      if (parent && !kept.has(t)) parent.push(t);
-      continue;
+      moving.push({ t, data: t.data.slice(), grad: t.grad && t.gradReady ? t.grad.slice() : null });
+    } else {
+      t.release();
     }
-    t.dispose();
   }
-  // Nodes recorded inside the scope refer to disposed tensors: drop them.
+  arena.release(mark);
+  const parent = scopes[scopes.length - 1];
+  for (const { t, data, grad } of moving) {
+    if (parent) {
+      t.data = allocate(data.length, true);
+      t.data.set(data);
+      t.grad = grad ? allocate(grad.length, true) : null;
+      if (grad) t.grad!.set(grad);
+      parent.push(t);
+    } else {
+      t.data = data;
+      t.grad = grad;
+    }
+    t.gradReady = grad !== null;
+  }
+  // Nodes recorded inside the scope refer to released tensors: drop them.
   if (tape.length > tapeLength) tape.length = tapeLength;
-  return result;
+  if (scopes.length === 0) arena.settle();
 }

@@ -4,8 +4,7 @@
  * contiguous ones; ops that need another layout copy (or read in place through
  * GEMM leading dimensions, as attention does).
  */
-import { pool } from './pool.js';
-import { trackForScope } from './tape.js';
+import { allocate, inScope, trackForScope } from './tape.js';
 
 export type Shape = readonly number[];
 
@@ -26,11 +25,12 @@ export class Tensor {
   grad: Float32Array | null = null;
   gradReady = false;
   requiresGrad: boolean;
-  /** Parameters own their buffers; other tensors borrow from the pool and give them back on dispose. */
-  readonly pooled: boolean;
-  disposed = false;
+  /** Created inside tidy(): its memory is reused when the scope ends (unless it is returned or kept). */
+  readonly scoped: boolean;
+  /** Set when its scope ended; the data must not be used any more. */
+  released = false;
 
-  constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; pooled?: boolean } = {}) {
+  constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; scoped?: boolean } = {}) {
     this.shape = [...shape];
     this.size = sizeOf(shape);
     if (data.length !== this.size) {
@@ -38,13 +38,14 @@ export class Tensor {
     }
     this.data = data;
     this.requiresGrad = opts.requiresGrad ?? false;
-    this.pooled = opts.pooled ?? false;
-    if (this.pooled) trackForScope(this);
+    this.scoped = opts.scoped ?? false;
+    if (this.scoped) trackForScope(this);
   }
 
-  /** A new tensor whose buffer comes from the pool (contents undefined). */
+  /** A new tensor (contents undefined): in the arena inside tidy(), a plain array outside. */
   static empty(shape: Shape, requiresGrad = false): Tensor {
-    return new Tensor(pool.take(sizeOf(shape)), shape, { requiresGrad, pooled: true });
+    const scoped = inScope();
+    return new Tensor(allocate(sizeOf(shape), scoped), shape, { requiresGrad, scoped });
   }
 
   static zeros(shape: Shape, requiresGrad = false): Tensor {
@@ -53,7 +54,7 @@ export class Tensor {
     return t;
   }
 
-  /** A tensor that owns a copy of the values (not pooled): inputs, constants, parameters. */
+  /** A tensor that owns a copy of the values (never in the arena): inputs, constants, parameters. */
   static from(values: ArrayLike<number>, shape: Shape, requiresGrad = false): Tensor {
     return new Tensor(Float32Array.from(values), shape, { requiresGrad });
   }
@@ -80,7 +81,7 @@ export class Tensor {
    * kernel must add to it (a gradient already arrived) or may overwrite it (first one).
    */
   gradSlot(): { g: Float32Array; accumulate: boolean } {
-    if (!this.grad) this.grad = pool.take(this.size);
+    if (!this.grad) this.grad = allocate(this.size, this.scoped);
     const accumulate = this.gradReady;
     this.gradReady = true;
     return { g: this.grad, accumulate };
@@ -92,7 +93,7 @@ export class Tensor {
    * backward is running, so nobody reads it again) instead of allocating one.
    */
   gradSlotFrom(from: Tensor): { g: Float32Array; accumulate: boolean } {
-    if (!this.grad && !this.gradReady && from.grad && from.size === this.size && from.pooled && this.pooled) {
+    if (!this.grad && !this.gradReady && from.grad && from.size === this.size && from.scoped && this.scoped) {
       this.grad = from.grad;
       from.grad = null;
       from.gradReady = false;
@@ -108,12 +109,10 @@ export class Tensor {
     return new Float32Array(this.size);
   }
 
-  /** Give pooled buffers back. Parameters are never disposed this way. */
-  dispose(): void {
-    if (this.disposed || !this.pooled) return;
-    this.disposed = true;
-    pool.give(this.data);
-    if (this.grad) pool.give(this.grad);
+  /** Called by tidy() when the scope ends: the memory goes back to the arena. */
+  release(): void {
+    this.released = true;
     this.grad = null;
+    this.gradReady = false;
   }
 }

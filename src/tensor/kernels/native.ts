@@ -9,8 +9,9 @@ import path from 'node:path';
 import { repoRoot } from '../../paths.js';
 import type { Kernels } from './types.js';
 
-export interface NativeAddon extends Omit<Kernels, 'name'> {
+export interface NativeAddon extends Omit<Kernels, 'name' | 'allocate'> {
   blasInfo(): BlasInfo;
+  hugeBuffer(bytes: number): ArrayBuffer;
 }
 
 export interface BlasInfo {
@@ -23,9 +24,13 @@ export const addonPath = path.join(repoRoot, 'native', 'build', 'Release', 'en2p
 
 export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo } } | { error: string } {
   if (!existsSync(addonPath)) return { error: `the native addon is not built (${addonPath} is missing)` };
+  // Idle OpenMP threads sleep instead of spinning (unless the user chose otherwise):
+  // a spinning thread steals the core from OpenBLAS and from other processes, and
+  // on a busy 2-core machine steps took up to 10x longer. Read when the addon loads.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
-    return { kernels: { ...addon, name: 'native' } };
+    return { kernels: { ...addon, name: 'native', allocate: (bytes: number) => addon.hugeBuffer(bytes) } };
   } catch (err) {
     return { error: `the native addon failed to load: ${(err as Error).message}` };
   }

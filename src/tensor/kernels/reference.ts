@@ -38,6 +38,10 @@ function gemm(
 export const referenceKernels: Kernels = {
   name: 'reference',
 
+  allocate(bytes) {
+    return new ArrayBuffer(bytes);
+  },
+
   gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
     gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   },

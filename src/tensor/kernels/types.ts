@@ -11,6 +11,9 @@ export type F32 = Float32Array;
 export interface Kernels {
   readonly name: 'native' | 'reference';
 
+  /** Zeroed memory for large long-lived buffers (the arena); native uses huge pages. */
+  allocate(bytes: number): ArrayBuffer;
+
   /** C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. */
   gemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,

@@ -7,7 +7,7 @@ export function dropout(x: Tensor, p: number, seed: number): Tensor {
   if (p <= 0) return x;
   if (p >= 1) throw new Error(`dropout: p must be below 1, got ${p}`);
   const out = Tensor.empty(x.shape);
-  // The byte mask lives in a pooled float buffer (a quarter of its length) so tidy() frees it.
+  // The byte mask lives in a float tensor's memory (a quarter of its length), freed with the scope.
   const holder = Tensor.empty([Math.ceil(x.size / 4)]);
   const mask = new Uint8Array(holder.data.buffer, holder.data.byteOffset, x.size);
   const k = K();

@@ -10,8 +10,7 @@
  * the logits as their gradient: no probabilities stored, no extra pass.
  */
 import { K } from '../kernels/index.js';
-import { pool } from '../pool.js';
-import { isGradEnabled, record } from '../tape.js';
+import { allocate, isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 export interface CrossEntropyOptions {
@@ -47,9 +46,8 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < vocab) expectedWeight += weights ? weights[t] : 1;
 
   const wantGrad = isGradEnabled() && logits.requiresGrad;
-  // Not from a tidy() scope: backward hands this buffer to the logits. If backward
-  // never runs, the garbage collector takes it instead of the pool.
-  const grad = wantGrad ? pool.take(logits.size) : null;
+  // Backward hands this buffer to the logits as their gradient.
+  const grad = wantGrad ? allocate(logits.size, logits.scoped) : null;
   const result = new Float64Array(2);
   K().crossEntropy(logits.data, targets, rows, vocab, ignoreIndex, smoothing, gamma, weights, grad,
     expectedWeight > 0 ? 1 / expectedWeight : 0, result);
@@ -59,14 +57,13 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   if (grad) {
     record(loss, [logits], () => {
       const seed = loss.grad![0];
-      if (!logits.grad && !logits.gradReady && logits.pooled) {
+      if (!logits.grad && !logits.gradReady) {
         logits.grad = grad;
         logits.gradReady = true;
         if (seed !== 1) K().scale(grad, grad, logits.size, seed, false);
       } else {
         const { g, accumulate } = logits.gradSlot();
         K().scale(grad, g, logits.size, seed, accumulate);
-        pool.give(grad);
       }
     });
   }
