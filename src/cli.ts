@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { UserError } from './errors.js';
 import { infoCommand } from './commands/info.js';
 import { dataCommand } from './commands/data.js';
+import { embeddingsCommand } from './commands/embeddings.js';
 
 const program = new Command();
 program
@@ -15,6 +16,7 @@ program
 
 program.addCommand(dataCommand());
 program.addCommand(infoCommand());
+program.addCommand(embeddingsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {

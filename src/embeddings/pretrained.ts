@@ -245,11 +245,17 @@ export function loadPretrainedRows(vocab: readonly string[], opts: PretrainedOpt
     missing.push(t);
     for (let d = 0; d < dim; d++) matrix[i * dim + d] = rng.normal() * std;
   });
-  const tokens = vocab.filter((t) => !specials.has(t)).length;
-  const nFound = found.filter(Boolean).length;
   return {
     dim, matrix, found, missing, file, cached,
-    coverage: { tokens, found: nFound, share: tokens ? nFound / tokens : 0 },
+    coverage: coverageOf(vocab, found, specials),
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Coverage of a vocabulary's rows, not counting special tokens. */
+export function coverageOf(vocab: readonly string[], found: readonly boolean[], specials: Iterable<string>): Coverage {
+  const skip = new Set(specials);
+  let tokens = 0, nFound = 0;
+  vocab.forEach((t, i) => { if (!skip.has(t)) { tokens++; if (found[i]) nFound++; } });
+  return { tokens, found: nFound, share: tokens ? nFound / tokens : 0 };
 }
