@@ -39,6 +39,15 @@ export function resolveGloveFile(from: string = import.meta.url): string {
   }
 }
 
+/** The package's JSON file when it is installed, else undefined (for optional uses such as tests). */
+export function findGloveFile(): string | undefined {
+  try {
+    return resolveGloveFile();
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Coverage {
   /** Vocabulary tokens looked up (special tokens excluded). */
   tokens: number;

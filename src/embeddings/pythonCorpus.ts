@@ -100,14 +100,18 @@ export function buildPythonCorpus(opts: PythonCorpusOptions = {}): PythonCorpus 
     stdlibFilesUsed: 0, stdlibFilesRejected: 0, stdlibTokens: 0, unkTokens: 0,
   };
   const sequences: string[][] = [];
+  /** Adds one lexed snippet or file; returns its length in model strings. */
+  const add = (toks: readonly PyToken[]): number => {
+    const { seq, unk } = modelSequence(toks, opts.vocab);
+    sequences.push(seq);
+    stats.unkTokens += unk;
+    return seq.length;
+  };
   for (const code of opts.trainCodes ?? []) {
     const toks = lexOrUndefined(code);
     if (!toks) { stats.trainRejected++; continue; }
-    const { seq, unk } = modelSequence(toks, opts.vocab);
-    sequences.push(seq);
+    stats.trainTokens += add(toks);
     stats.trainSnippets++;
-    stats.trainTokens += seq.length;
-    stats.unkTokens += unk;
   }
   const dir = opts.stdlib === false ? null : opts.stdlib ?? findStdlibDir(opts.python);
   stats.stdlibDir = dir;
@@ -127,11 +131,8 @@ export function buildPythonCorpus(opts: PythonCorpusOptions = {}): PythonCorpus 
       }
       const toks = lexOrUndefined(text);
       if (!toks) { stats.stdlibFilesRejected++; continue; }
-      const { seq, unk } = modelSequence(toks, opts.vocab);
-      sequences.push(seq);
+      stats.stdlibTokens += add(toks);
       stats.stdlibFilesUsed++;
-      stats.stdlibTokens += seq.length;
-      stats.unkTokens += unk;
     }
   }
   return { sequences, stats };

