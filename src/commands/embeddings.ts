@@ -6,6 +6,7 @@ import { tokenizeEnglish } from '../tokenize/english.js';
 import { lexPython } from '../tokenize/pyLexer.js';
 import { codeVocabBase, vocabCandidates } from '../tokenize/subword.js';
 import { Vocab } from '../tokenize/vocab.js';
+import { Bpe } from '../tokenize/bpe.js';
 import { loadPretrainedRows, type Coverage } from '../embeddings/pretrained.js';
 import { trainPythonEmbeddings } from '../embeddings/pythonEmbeddings.js';
 import { nearestNeighbours } from '../embeddings/word2vec.js';
@@ -21,21 +22,23 @@ function integer(v: string): number {
   return n;
 }
 
-interface SplitFlags { data?: string; format?: string; seed: number; minFreq: number; vocab?: string }
+interface SplitFlags { data?: string; format?: string; seed: number; minFreq: number; vocab?: string; bpe?: string }
 
 /**
  * The training split and its vocabularies, rebuilt exactly as `en2py data split`
  * does with its default fractions (and no BPE), or read from --vocab.
  */
-async function trainingSplit(o: SplitFlags, side: 'en' | 'py'): Promise<{ file: string; codes: string[]; vocab: Vocab }> {
+async function trainingSplit(o: SplitFlags, side: 'en' | 'py'): Promise<{ file: string; codes: string[]; vocab: Vocab; bpe?: Bpe }> {
   const file = resolveDataPath({ data: o.data });
   const { pairs } = await loadCleanPairs(file, { format: o.format });
   const train = splitPairs(pairs, { seed: o.seed }).train;
-  if (o.vocab) return { file, codes: train.map((p) => p.code), vocab: Vocab.load(o.vocab) };
+  const codes = train.map((p) => p.code);
+  const bpe = side === 'py' && o.bpe ? Bpe.load(o.bpe) : undefined;
+  if (o.vocab) return { file, codes, vocab: Vocab.load(o.vocab), bpe };
   const vocab = side === 'en'
     ? Vocab.build(train.map((p) => tokenizeEnglish(p.description)), { minFreq: o.minFreq })
-    : Vocab.build(train.map((p) => vocabCandidates(lexPython(p.code))), { minFreq: o.minFreq, always: codeVocabBase() });
-  return { file, codes: train.map((p) => p.code), vocab };
+    : Vocab.build(train.map((p) => vocabCandidates(lexPython(p.code), bpe)), { minFreq: o.minFreq, always: codeVocabBase() });
+  return { file, codes, vocab, bpe };
 }
 
 function splitOptions(cmd: Command, side: string): Command {
@@ -78,6 +81,7 @@ function word2vecCommand(): Command {
     .option('--epochs <n>', 'passes over the corpus', positive, 1)
     .option('--window <n>', 'context window', positive, 5)
     .option('--negative <n>', 'negative samples per pair', positive, 5)
+    .option('--bpe <file>', 'BPE merges the code vocabulary uses (bpe.py.json written by `data split --bpe`)')
     .option('--w2v-seed <n>', 'training seed', integer, 1)
     .option('--stdlib-files <n>', 'at most this many standard library files (0: none)', integer, 200)
     .option('--stdlib-tokens <n>', 'stop adding standard library files past this many tokens', positive, 2_000_000)
@@ -86,10 +90,10 @@ function word2vecCommand(): Command {
     .option('-k <n>', 'neighbours per token', positive, 8)
     .action(async (o: SplitFlags & { dim: number; epochs: number; window: number; negative: number; w2vSeed: number; stdlibFiles: number;
       stdlibTokens: number; stdlib?: string; neighbours: string; k: number; cacheDir?: string; cache: boolean }) => {
-      const { file, codes, vocab } = await trainingSplit(o, 'py');
+      const { file, codes, vocab, bpe } = await trainingSplit(o, 'py');
       const tty = process.stderr.isTTY;
       const r = trainPythonEmbeddings({
-        vocab: vocab.tokens, trainCodes: codes, dim: o.dim, epochs: o.epochs, window: o.window, negative: o.negative, seed: o.w2vSeed,
+        vocab: vocab.tokens, trainCodes: codes, bpe, dim: o.dim, epochs: o.epochs, window: o.window, negative: o.negative, seed: o.w2vSeed,
         stdlib: o.stdlibFiles === 0 ? false : o.stdlib, maxStdlibFiles: o.stdlibFiles, maxStdlibTokens: o.stdlibTokens,
         cacheDir: o.cacheDir, cache: o.cache,
         onProgress: (p) => {

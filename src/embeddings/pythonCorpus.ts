@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexPython, PyTokenizeError, type PyToken } from '../tokenize/pyLexer.js';
-import { encodeCode, tokenString, type TokenSet } from '../tokenize/subword.js';
+import { encodeCode, tokenString, type Segmenter, type TokenSet } from '../tokenize/subword.js';
 import { SPECIAL_TOKENS, BOS, EOS, UNK } from '../tokenize/vocab.js';
 
 export interface PythonCorpusOptions {
@@ -18,6 +18,8 @@ export interface PythonCorpusOptions {
   trainCodes?: readonly string[];
   /** The target vocabulary; without it every token stays whole (no pieces, no <unk>). */
   vocab?: TokenSet;
+  /** The BPE merges the vocabulary was built with (`data split --bpe`), if any. */
+  bpe?: Segmenter;
   /** Standard library folder; default: asked from python3; false: no standard library. */
   stdlib?: string | false;
   /** At most this many standard library files (default 200), in sorted path order. */
@@ -74,8 +76,8 @@ export function listStdlibFiles(dir: string): string[] {
 }
 
 /** Model strings of lexed code: encodeCode against the vocabulary, unknown strings as <unk>, in <bos> … <eos>. */
-export function modelSequence(tokens: readonly PyToken[], vocab?: TokenSet): { seq: string[]; unk: number } {
-  const body = vocab ? encodeCode(tokens, vocab) : tokens.map((t) => tokenString(t));
+export function modelSequence(tokens: readonly PyToken[], vocab?: TokenSet, bpe?: Segmenter): { seq: string[]; unk: number } {
+  const body = vocab ? encodeCode(tokens, vocab, bpe) : tokens.map((t) => tokenString(t));
   let unk = 0;
   const seq = [SPECIAL_TOKENS[BOS] as string];
   for (const s of body) {
@@ -102,7 +104,7 @@ export function buildPythonCorpus(opts: PythonCorpusOptions = {}): PythonCorpus 
   const sequences: string[][] = [];
   /** Adds one lexed snippet or file; returns its length in model strings. */
   const add = (toks: readonly PyToken[]): number => {
-    const { seq, unk } = modelSequence(toks, opts.vocab);
+    const { seq, unk } = modelSequence(toks, opts.vocab, opts.bpe);
     sequences.push(seq);
     stats.unkTokens += unk;
     return seq.length;

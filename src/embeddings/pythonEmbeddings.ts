@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { Rng } from '../tensor/random.js';
+import type { Bpe } from '../tokenize/bpe.js';
 import { PAD, SPECIAL_TOKENS } from '../tokenize/vocab.js';
 import { cacheFile, cacheKey, readMatrixCache, writeMatrixCache } from './cache.js';
 import { coverageOf, type Coverage } from './pretrained.js';
@@ -15,6 +16,8 @@ export interface PythonEmbeddingOptions extends Omit<Word2VecOptions, 'minCount'
   vocab: readonly string[];
   /** Code of the training split. */
   trainCodes: readonly string[];
+  /** The BPE merges the vocabulary was built with (`data split --bpe`), if any. */
+  bpe?: Bpe;
   /** Standard library folder (default: asked from python3); false: training code only. */
   stdlib?: string | false;
   maxStdlibFiles?: number;
@@ -42,14 +45,14 @@ export interface PythonEmbeddings {
 
 export function trainPythonEmbeddings(opts: PythonEmbeddingOptions): PythonEmbeddings {
   const t0 = performance.now();
-  const { vocab, trainCodes, cacheDir, cache, stdlib: given, maxStdlibFiles, maxStdlibTokens, unseenScale, onProgress, progressEvery, ...rest } = opts;
+  const { vocab, trainCodes, bpe, cacheDir, cache, stdlib: given, maxStdlibFiles, maxStdlibTokens, unseenScale, onProgress, progressEvery, ...rest } = opts;
   const stdlib = given === false ? false : given ?? findStdlibDir() ?? false;
   const w2v: Word2VecOptions = { dim: 100, window: 5, negative: 5, epochs: 5, lr: 0.025, subsample: 1e-3, seed: 1, ...rest };
   const useCache = cache ?? true;
   // The key names the corpus by its inputs: the training code and the standard library files (size, mtime).
   const files = stdlib ? listStdlibFiles(stdlib).map((f) => { const s = statSync(f); return [f, s.size, s.mtimeMs]; }) : [];
   const codeHash = createHash('sha256').update(trainCodes.join('\u0000')).digest('hex');
-  const key = cacheKey({ v: 1, vocab, codeHash, stdlib, files, maxStdlibFiles, maxStdlibTokens, w2v, unseenScale });
+  const key = cacheKey({ v: 1, vocab, bpe: bpe?.merges ?? null, codeHash, stdlib, files, maxStdlibFiles, maxStdlibTokens, w2v, unseenScale });
   const cfile = cacheFile('py-w2v', key, cacheDir);
   const hit = useCache ? readMatrixCache(cfile) : undefined;
   if (hit && hit.rows === vocab.length) {
@@ -59,7 +62,7 @@ export function trainPythonEmbeddings(opts: PythonEmbeddingOptions): PythonEmbed
   }
 
   const vocabSet = new Set(vocab);
-  const corpus = buildPythonCorpus({ trainCodes, vocab: vocabSet, stdlib, maxStdlibFiles, maxStdlibTokens });
+  const corpus = buildPythonCorpus({ trainCodes, vocab: vocabSet, bpe, stdlib, maxStdlibFiles, maxStdlibTokens });
   const model = trainWord2Vec(corpus.sequences, { ...w2v, onProgress, progressEvery });
   const dim = model.dim;
   const matrix = new Float32Array(vocab.length * dim);

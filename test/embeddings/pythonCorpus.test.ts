@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeToModelTokens } from '../../src/tokenize/codeText.js';
 import { lexPython } from '../../src/tokenize/pyLexer.js';
-import { codeVocabBase, vocabCandidates } from '../../src/tokenize/subword.js';
+import { codeVocabBase, encodeCode, subwordWords, vocabCandidates } from '../../src/tokenize/subword.js';
+import { Bpe } from '../../src/tokenize/bpe.js';
 import { Vocab } from '../../src/tokenize/vocab.js';
 import { buildPythonCorpus, listStdlibFiles, modelSequence } from '../../src/embeddings/pythonCorpus.js';
 import { trainPythonEmbeddings } from '../../src/embeddings/pythonEmbeddings.js';
@@ -46,6 +47,16 @@ test('model sequences are codeToModelTokens against the target vocabulary, in <b
   assert.equal(unk, 1);
   assert.ok(seq.includes('<unk>'));
   assert.ok(seq.every((s) => vocab.has(s)));
+});
+
+test('with BPE (data split --bpe), sequences use the learned pieces as training does', () => {
+  const lexed = CODES.map((c) => lexPython(c));
+  const bpe = Bpe.learn(subwordWords(lexed), { merges: 20, minFreq: 1 });
+  const vocab = Vocab.build(lexed.map((t) => vocabCandidates(t, bpe)), { minFreq: 2, always: codeVocabBase() });
+  const toks = lexPython('total = sum_all(values)\n');
+  assert.deepEqual(modelSequence(toks, vocab, bpe).seq, ['<bos>', ...encodeCode(toks, vocab, bpe), '<eos>']);
+  const c = buildPythonCorpus({ trainCodes: CODES, vocab, bpe, stdlib: false });
+  assert.deepEqual(c.sequences[0], ['<bos>', ...encodeCode(lexed[0], vocab, bpe), '<eos>']);
 });
 
 test('the corpus reads the training code and the standard library, skipping tests and site-packages and counting rejects', (t) => {
