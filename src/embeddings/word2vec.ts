@@ -92,6 +92,18 @@ export function keepProbability(count: number, total: number, t: number): number
   return (Math.sqrt(f / t) + 1) * (t / f);
 }
 
+/**
+ * One (centre, target) update: g = (label − σ(h·o))·lr; grad += g·o; o += g·h,
+ * where h is the centre row at `c0` of `vectors` and o the row at `o0` of `contexts`.
+ */
+function sgnsStep(vectors: Float32Array, c0: number, contexts: Float32Array, o0: number, grad: Float32Array, dim: number, label: number, lr: number): void {
+  let dot = 0;
+  for (let d = 0; d < dim; d++) dot += vectors[c0 + d] * contexts[o0 + d];
+  const sig = dot > 20 ? 1 : dot < -20 ? 0 : 1 / (1 + Math.exp(-dot));
+  const g = (label - sig) * lr;
+  for (let d = 0; d < dim; d++) { grad[d] += g * contexts[o0 + d]; contexts[o0 + d] += g * vectors[c0 + d]; }
+}
+
 /** Train skip-gram with negative sampling on token sequences (windows never cross sequences). */
 export function trainWord2Vec(sentences: Iterable<readonly string[]>, opts: Word2VecOptions = {}): Word2VecModel {
   const dim = opts.dim ?? 100;
@@ -159,12 +171,7 @@ export function trainWord2Vec(sentences: Iterable<readonly string[]>, opts: Word
             let target: number, label: number;
             if (k === 0) { target = context; label = 1; }
             else { target = table[rng.nextU32() % table.length]; if (target === context) continue; label = 0; }
-            const o = target * dim;
-            let dot = 0;
-            for (let d = 0; d < dim; d++) dot += vectors[c0 + d] * contexts[o + d];
-            const sig = dot > 20 ? 1 : dot < -20 ? 0 : 1 / (1 + Math.exp(-dot));
-            const g = (label - sig) * lr;
-            for (let d = 0; d < dim; d++) { grad[d] += g * contexts[o + d]; contexts[o + d] += g * vectors[c0 + d]; }
+            sgnsStep(vectors, c0, contexts, target * dim, grad, dim, label, lr);
           }
           for (let d = 0; d < dim; d++) vectors[c0 + d] += grad[d];
           pairs++;
