@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info.js';
 import { dataCommand } from './commands/data.js';
 import { trainCommand } from './commands/train.js';
 import { generateCommand } from './commands/generate.js';
+import { embeddingsCommand } from './commands/embeddings.js';
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ program.addCommand(dataCommand());
 program.addCommand(trainCommand());
 program.addCommand(generateCommand());
 program.addCommand(infoCommand());
+program.addCommand(embeddingsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {
