@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --json] [--steps N] [--no-torch]`
+ * `npm run bench [-- --json] [--steps N] [--no-torch] [--profile] [--out FILE]`
  *
  * (a) GEMM GFLOP/s at the seed model's shapes; (b) one full training step
  * (forward, backward, clip, Adam) of the seed-sized model on a synthetic batch
  * (32 × 20 source, 32 × 120 target tokens), median after warm-up; the share of
- * that step spent in GEMM; peak RSS; and, when python3 with torch is available,
+ * that step spent in GEMM; peak RSS; (c) greedy generation of 100 tokens with the
+ * key/value cache; and, when python3 with torch is available,
  * the same step in PyTorch run from here, so the ratio compares like with like
  * (same machine, same moment, same BLAS environment).
  */
@@ -13,7 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { K, kernelBackend } from '../src/tensor/kernels/index.js';
-import { Rng, tidy, backward, clipGradNorm, Adam } from '../src/tensor/index.js';
+import { Rng, tidy, backward, clipGradNorm, Adam, noGrad } from '../src/tensor/index.js';
+import { argmax } from '../src/decode/logits.js';
+import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
 import { seedConfig } from '../src/model/config.js';
 import { repoRoot } from '../src/paths.js';
@@ -25,6 +28,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'no-torch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 });
 const steps = Number(opts.steps);
@@ -115,6 +119,29 @@ if (opts.profile) {
 const peak_rss_mb = process.resourceUsage().maxRSS / 1024;
 log(`peak RSS: ${peak_rss_mb.toFixed(0)} MB`);
 
+// (c) Greedy generation of a 100-token program with the key/value cache: encode
+// a 20-word sentence, then 100 decoder steps, each followed by an argmax over the
+// vocabulary (EOS ignored so that every run makes exactly 100 tokens).
+model.training = false;
+const greedyRun = () => {
+  const t0 = performance.now();
+  noGrad(() => tidy(() => {
+    const src = ids(20, 1700);
+    const { memory, mask } = model.encode(src, 1, 20);
+    const state = model.startDecoding(memory, mask, 101);
+    let token = 2;
+    for (let i = 0; i < 100; i++) {
+      tidy(() => {
+        token = argmax(model.decodeStep(state, Int32Array.of(token)).logits.data);
+      });
+    }
+  }));
+  return performance.now() - t0;
+};
+greedyRun();
+const greedy_100_ms = median(Array.from({ length: 5 }, greedyRun));
+log(`greedy generation of 100 tokens: ${greedy_100_ms.toFixed(0)} ms (median of 5)`);
+
 // PyTorch reference, same shapes, same environment.
 let torch: { step_ms: number; tokens_per_s: number; torch_version: string; peak_rss_mb: number } | null = null;
 let torch_note = '';
@@ -135,20 +162,22 @@ const speedup_vs_torch = torch ? tokens_per_s / torch.tokens_per_s : null;
 if (torch) log(`PyTorch ${torch.torch_version}: ${torch.step_ms.toFixed(0)} ms/step, ${torch.tokens_per_s.toFixed(0)} tokens/s → en2py is ${speedup_vs_torch!.toFixed(2)}x`);
 else if (torch_note) log(torch_note);
 
-if (opts.json) {
-  console.log(JSON.stringify({
-    backend: kernelBackend().name,
-    backend_detail: kernelBackend().detail,
-    openblas_coretype: process.env.OPENBLAS_CORETYPE ?? null,
-    gemm_gflops,
-    step_ms,
-    step_ms_all: stepTimes,
-    tokens_per_s,
-    gemm_share,
-    peak_rss_mb,
-    parameters: model.parameterCount(),
-    torch,
-    speedup_vs_torch,
-    ...(torch_note ? { torch_note } : {}),
-  }));
-}
+const result = {
+  backend: kernelBackend().name,
+  backend_detail: kernelBackend().detail,
+  openblas_coretype: process.env.OPENBLAS_CORETYPE ?? null,
+  gemm_gflops,
+  step_ms,
+  step_ms_all: stepTimes,
+  tokens_per_s,
+  gemm_share,
+  peak_rss_mb,
+  parameters: model.parameterCount(),
+  greedy_100_ms,
+  torch,
+  speedup_vs_torch,
+  ...(torch_note ? { torch_note } : {}),
+  date: new Date().toISOString(),
+};
+if (opts.json) console.log(JSON.stringify(result));
+if (opts.out) writeFileAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');

@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info.js';
 import { dataCommand } from './commands/data.js';
 import { trainCommand } from './commands/train.js';
 import { generateCommand } from './commands/generate.js';
+import { exportCommand } from './commands/export.js';
 import { embeddingsCommand } from './commands/embeddings.js';
 
 const program = new Command();
@@ -19,6 +20,7 @@ program
 program.addCommand(dataCommand());
 program.addCommand(trainCommand());
 program.addCommand(generateCommand());
+program.addCommand(exportCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
 

@@ -1,13 +1,25 @@
 import { Command } from 'commander';
 import os from 'node:os';
 import { kernelBackend } from '../tensor/kernels/index.js';
+import { loadModel } from '../model/bundle.js';
 
 /** `en2py info`: which kernels the engine runs on, and the machine. */
 export function infoCommand(): Command {
   return new Command('info')
     .description('print the engine backend (native OpenBLAS or TypeScript reference) and machine facts')
     .option('--json', 'print one JSON object')
-    .action((opts: { json?: boolean }) => {
+    .option('--model <dir>', 'also list the model\'s weights (names as in model.safetensors) and shapes')
+    .action((opts: { json?: boolean; model?: string }) => {
+      if (opts.model) {
+        const { model, config } = loadModel(opts.model);
+        const weights = [...model.params.byName].map(([name, t]) => ({ name, shape: t.shape }));
+        if (opts.json) console.log(JSON.stringify({ parameters: model.parameterCount(), config: config.model, weights }));
+        else {
+          console.log(`${model.parameterCount().toLocaleString('en-US')} parameters`);
+          for (const w of weights) console.log(`${w.name.padEnd(48)} [${w.shape.join(', ')}]`);
+        }
+        return;
+      }
       const info = {
         backend: kernelBackend().name,
         detail: kernelBackend().detail,

@@ -3,15 +3,11 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../paths.js';
 import { UserError } from '../errors.js';
 
 export const DATA_FILE_NAME = 'english_python_data.txt';
 
-/** The repository root (this file is dist/src/data/resolve.js once built). */
-export function repoRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-}
 
 /** $XDG_CACHE_HOME/en2py, else ~/.cache/en2py. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,7 +33,7 @@ export function resolveDataPath(opts: ResolveOptions = {}): string {
     if (!existsSync(env.EN2PY_DATA)) throw new UserError(`${env.EN2PY_DATA}: no such file (given by $EN2PY_DATA)`);
     return env.EN2PY_DATA;
   }
-  const shared = path.resolve(opts.root ?? repoRoot(), '..', 'shared', 'data', 'english_python', DATA_FILE_NAME);
+  const shared = path.resolve(opts.root ?? repoRoot, '..', 'shared', 'data', 'english_python', DATA_FILE_NAME);
   if (existsSync(shared)) return shared;
   const cached = path.join(opts.cacheDir ?? defaultCacheDir(env), DATA_FILE_NAME);
   if (existsSync(cached)) return cached;

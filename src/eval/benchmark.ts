@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { repoRoot } from './paths.js';
+import { repoRoot } from '../paths.js';
 import { evaluateMbpp, expectedFunctionName, firstTopLevelFunction, type EvalOptions, type MbppSampleResult, type MbppTask } from './tasks.js';
 
 export const BENCHMARK_TAGS = ['strings', 'lists', 'dicts', 'math', 'numbers', 'sorting', 'searching', 'dates'] as const;
@@ -49,7 +49,7 @@ const row = z.strictObject({
 
 /** The committed benchmark file, benchmarks/en2py-bench.jsonl under the repository root. */
 export function benchmarkPath(): string {
-  return path.join(repoRoot(), 'benchmarks', 'en2py-bench.jsonl');
+  return path.join(repoRoot, 'benchmarks', 'en2py-bench.jsonl');
 }
 
 /** Checks a parsed row beyond its shape; returns what is wrong, or undefined. */

@@ -1,4 +1,4 @@
-import { pythonBatch } from './pyservice.js';
+import { checkPythonSyntax } from '../python/astCheck.js';
 
 export interface SyntaxCheck {
   ok: boolean;
@@ -9,10 +9,8 @@ export interface SyntaxCheck {
 
 /** Checks whether each program parses with python3's `ast.parse` (one Python process for the whole batch). */
 export async function checkSyntax(codes: readonly string[]): Promise<SyntaxCheck[]> {
-  return pythonBatch<{ op: 'check'; code: string }, SyntaxCheck>(
-    'ast_service.py',
-    codes.map((code) => ({ op: 'check', code })),
-  );
+  const checks = await checkPythonSyntax(codes);
+  return checks.map((c) => (c.ok ? { ok: true } : { ok: false, error: `${c.kind}: ${c.message}`, line: c.line || null }));
 }
 
 /** Share (0–1) of programs that parse; 0 for an empty list. */

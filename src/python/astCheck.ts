@@ -11,6 +11,8 @@ export interface SyntaxCheck {
   line: number;
   /** Python's message, e.g. "invalid syntax. Perhaps you forgot a comma?"; '' when ok. */
   message: string;
+  /** The exception class, e.g. "SyntaxError", "IndentationError"; '' when ok. */
+  kind: string;
 }
 
 const SCRIPT = String.raw`
@@ -20,11 +22,11 @@ out = []
 for src in json.load(sys.stdin):
     try:
         ast.parse(src)
-        out.append([1, 0, ""])
+        out.append([1, 0, "", ""])
     except SyntaxError as e:
-        out.append([0, e.lineno or 0, e.msg or "syntax error"])
+        out.append([0, e.lineno or 0, e.msg or "syntax error", type(e).__name__])
     except Exception as e:
-        out.append([0, 0, type(e).__name__ + ": " + str(e)])
+        out.append([0, 0, type(e).__name__ + ": " + str(e), type(e).__name__])
 sys.stdout.write(json.dumps(out))
 `;
 
@@ -57,12 +59,12 @@ export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxChe
         reject(new Error(`${exe} exited with ${code}: ${Buffer.concat(stderr).toString('utf8').trim()}`));
         return;
       }
-      const rows = JSON.parse(Buffer.concat(stdout).toString('utf8')) as [number, number, string][];
+      const rows = JSON.parse(Buffer.concat(stdout).toString('utf8')) as [number, number, string, string][];
       if (rows.length !== sources.length) {
         reject(new Error(`${exe} returned ${rows.length} results for ${sources.length} sources`));
         return;
       }
-      resolve(rows.map(([ok, line, message]) => ({ ok: ok === 1, line, message })));
+      resolve(rows.map(([ok, line, message, kind]) => ({ ok: ok === 1, line, message, kind })));
     });
     child.stdin.end(JSON.stringify(sources));
   });

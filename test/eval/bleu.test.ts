@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { corpusBleu, sentenceBleu } from '../../src/eval/bleu.js';
-import { repoRoot } from '../../src/eval/paths.js';
+import { repoRoot } from '../helpers.js';
 
 /*
  * Expected values: sacreBLEU is not installable here, so each number below was

@@ -1,4 +1,5 @@
-"""Batched Python-syntax service for en2py's evaluation (src/eval/pyservice.ts).
+"""Batched Python-syntax service for en2py's CodeBLEU (src/eval/pyservice.ts).
+(Plain parse checks go through src/python/astCheck.ts.)
 
 One process answers many requests: one JSON object per line on stdin, one JSON
 answer per line on stdout, in order. Requests:

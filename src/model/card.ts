@@ -1,0 +1,54 @@
+/**
+ * The model card (README.md of a model directory): what it was trained on, its
+ * configuration, its metrics and the one command that retrains it. Generated
+ * from the directory's own files, so it cannot disagree with them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BundleConfig } from './bundle.js';
+
+export function modelCard(dir: string, config: BundleConfig, retrain: string): string {
+  const m = config.model;
+  const training = (config.training ?? {}) as { spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; data?: Record<string, unknown> };
+  const metricsFile = path.join(dir, 'metrics.jsonl');
+  const history = existsSync(metricsFile)
+    ? readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>)
+    : [];
+  const lines = [
+    '# en2py default model',
+    '',
+    'A sequence-to-sequence Transformer that turns an English sentence into Python, trained by en2py',
+    '(post-norm encoder-decoder as in "Attention is all you need").',
+    '',
+    '## Retrain it',
+    '',
+    '```bash',
+    retrain,
+    '```',
+    '',
+    '## Data',
+    '',
+    `- ${String(training.data?.file ?? 'english_python_data.txt').replace(/^.*\//, '')}, cleaned and split by en2py (\`en2py data stats\`, \`en2py data split\`): grouped split, seed ${String(training.spec?.data?.splitSeed ?? 1)}, no description group in two splits.`,
+    `- Vocabularies from the training split only: English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`,
+    '',
+    '## Configuration',
+    '',
+    `- d_model ${m.dModel}, ${m.encoderLayers}+${m.decoderLayers} layers, ${m.heads} heads, feed-forward ${m.ffDim}, dropout ${m.dropout}, ${m.norm}-norm, ${m.positions} positions, max length ${m.maxLen}`,
+    `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
+    `- training: ${JSON.stringify(training.spec?.train ?? {})}`,
+    '',
+    '## Metrics',
+    '',
+    `Best epoch: ${training.bestEpoch ?? '?'} (by validation loss). Perplexities are per en2py model token.`,
+    '',
+    '| epoch | train loss | valid loss | valid ppl | tokens/s | epoch s |',
+    '|---|---|---|---|---|---|',
+    ...history.map((h) => `| ${h.epoch} | ${h.train_loss.toFixed(3)} | ${h.valid_loss.toFixed(3)} | ${h.valid_ppl.toFixed(2)} | ${h.tokens_per_s.toFixed(0)} | ${h.epoch_s.toFixed(1)} |`),
+    '',
+  ];
+  const evalFile = path.join(dir, 'eval-test.json');
+  if (existsSync(evalFile)) {
+    lines.push('Test split evaluation (`eval-test.json`):', '', '```json', readFileSync(evalFile, 'utf8').trim(), '```', '');
+  }
+  return lines.join('\n');
+}
