@@ -1,70 +1,62 @@
 /**
- * Memory for tensors created inside tidy(): one large Float32Array used as a
- * stack. Taking memory moves a pointer; leaving a tidy() scope moves it back.
+ * Memory for tensors created inside tidy(): a stack over a list of large chunks.
+ * Taking memory moves a pointer (to the next chunk when the current one is
+ * full); leaving a tidy() scope moves it back. Chunks are kept and reused.
  *
  * Why: touching freshly allocated memory costs about 2.6 ms per MB in these VMs
  * (DESIGN.md), and a training step on real data has a different shape every
  * batch, so a pool of exact sizes kept allocating (gigabytes in 20 batches).
- * The arena is sized to the largest step seen: when a step does not fit, the
- * overflow is allocated normally, and the arena grows once the outermost scope
- * has ended. After the largest batch, a step allocates nothing.
+ * With the stack, a step allocates nothing once the chunks cover the largest
+ * step seen, and the memory held is that step's peak plus chunk tails.
  */
 import { K } from './kernels/index.js';
 
 const ALIGN = 16; // floats: 64-byte alignment for SIMD loads
+const CHUNK = 16 << 20; // floats (64 MB); larger requests get a chunk of their own size
+const SLOT = 2 ** 32; // a mark packs (chunk, offset) into one number
 
 export class Arena {
-  private buffer = new Float32Array(0);
-  private offset = 0;
-  /** The most memory any scope wanted at once (floats), including what overflowed. */
-  private peak = 0;
-  private overflowed = false;
+  private chunks: Float32Array[] = [];
+  private index = -1; // current chunk (-1: none yet)
+  private offset = 0; // floats used in the current chunk
 
-  /** A view of n floats, or null when the arena is full (the caller allocates; the arena grows later). */
-  take(n: number): Float32Array | null {
-    const start = this.offset;
-    const end = start + Math.ceil(n / ALIGN) * ALIGN;
-    if (end > this.peak) this.peak = end;
-    if (end > this.buffer.length) {
-      this.overflowed = true;
-      this.offset = end; // keep counting what the scope needs
-      return null;
+  /** A view of n floats (contents undefined). */
+  take(n: number): Float32Array {
+    const need = Math.ceil(n / ALIGN) * ALIGN;
+    const current = this.chunks[this.index];
+    if (!current || this.offset + need > current.length) {
+      const next = this.index + 1;
+      if (!(this.chunks[next]?.length >= need)) {
+        // Huge pages for big chunks: first touches then cost far fewer page faults.
+        const size = Math.max(need, CHUNK);
+        this.chunks.splice(next, 0, new Float32Array(K().allocate(size * 4)));
+      }
+      this.index = next;
+      this.offset = 0;
     }
-    this.offset = end;
-    return this.buffer.subarray(start, start + n);
+    const start = this.offset;
+    this.offset += need;
+    return this.chunks[this.index].subarray(start, start + n);
   }
 
   mark(): number {
-    return this.offset;
+    return (this.index + 1) * SLOT + this.offset;
   }
 
   release(mark: number): void {
-    this.offset = mark;
+    this.index = Math.floor(mark / SLOT) - 1;
+    this.offset = mark % SLOT;
   }
 
-  owns(view: Float32Array): boolean {
-    return view.buffer === this.buffer.buffer;
-  }
-
-  /** Called when no scope is open: grow to the peak seen (plus a margin) if anything overflowed. */
-  settle(): void {
-    if (this.overflowed) {
-      // Grow with room to spare: each growth touches fresh memory once.
-      this.buffer = new Float32Array(K().allocate(Math.ceil(this.peak * 1.25) * 4));
-      this.overflowed = false;
-    }
+  /** Give the memory back (e.g. after training, before serving). Only outside tidy(). */
+  clear(): void {
+    this.chunks = [];
+    this.index = -1;
     this.offset = 0;
   }
 
-  /** Give the memory back (e.g. after training, before serving). */
-  clear(): void {
-    this.buffer = new Float32Array(0);
-    this.offset = this.peak = 0;
-    this.overflowed = false;
-  }
-
-  stats(): { capacityBytes: number; peakBytes: number } {
-    return { capacityBytes: this.buffer.byteLength, peakBytes: this.peak * 4 };
+  stats(): { chunks: number; capacityBytes: number } {
+    return { chunks: this.chunks.length, capacityBytes: this.chunks.reduce((s, c) => s + c.byteLength, 0) };
   }
 }
 

@@ -76,9 +76,7 @@ export function inScope(): boolean {
 
 /** Memory for a tensor (or its gradient) of n floats: the arena inside tidy(), a plain array outside. */
 export function allocate(n: number, scoped: boolean): Float32Array {
-  const view = scoped && inScope() ? arena.take(n) : null;
-  if (view) return view;
-  // Large buffers (an arena overflow, big tensors outside tidy) on huge pages.
+  if (scoped && inScope()) return arena.take(n);
   return n >= 1 << 18 ? new Float32Array(K().allocate(n * 4)) : new Float32Array(n);
 }
 
@@ -148,5 +146,4 @@ function close(scope: Tensor[], mark: number, tapeLength: number, survivors: Set
   }
   // Nodes recorded inside the scope refer to released tensors: drop them.
   if (tape.length > tapeLength) tape.length = tapeLength;
-  if (scopes.length === 0) arena.settle();
 }
