@@ -9,6 +9,7 @@ import { dataCommand } from './commands/data.js';
 import { trainCommand } from './commands/train.js';
 import { generateCommand } from './commands/generate.js';
 import { embeddingsCommand } from './commands/embeddings.js';
+import { serveCommand } from './commands/serve.js';
 
 const program = new Command();
 program
@@ -21,6 +22,7 @@ program.addCommand(trainCommand());
 program.addCommand(generateCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
+program.addCommand(serveCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {
