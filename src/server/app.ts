@@ -9,7 +9,7 @@
  * Built on node:http: the app has five routes and needs exact control over body
  * limits and error answers, which a framework would not make shorter, and it
  * adds no dependency. Generated code is never executed: validity is python3's
- * `ast.parse` (src/python/astCheck.ts), which only parses.
+ * `ast.parse` in one long-lived process (./syntaxService.ts), which only parses.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,10 +18,10 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { Generator, type Generation } from '../decode/generator.js';
 import type { LoadedModel } from '../model/bundle.js';
-import { checkPythonSyntax } from '../python/astCheck.js';
 import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
 import { QueueFullError, SerialQueue } from './queue.js';
+import { SyntaxService } from './syntaxService.js';
 
 /** The page's files, served from the source tree (tsc copies no non-TS files). */
 export const PUBLIC_DIR = path.join(repoRoot, 'src', 'server', 'public');
@@ -171,6 +171,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
   const queue = new SerialQueue(options.maxQueue ?? 64);
   const files = loadPublicFiles(PUBLIC_DIR);
   const modelName = path.basename(path.resolve(loaded.dir));
+  const syntax = new SyntaxService((message) => log(`en2py serve: ${message}`));
 
   async function generate(body: unknown): Promise<GenerateResponse> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -198,13 +199,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     }
     // Beams often end in the same code by different token paths: show each text once.
     const alternatives = [...new Set(g.alternatives)].filter((c) => c !== g.code);
-    let checks: Array<{ ok: boolean; message: string; line: number } | null>;
-    try {
-      checks = await checkPythonSyntax([g.code, ...alternatives]);
-    } catch (err) {
-      log(`en2py serve: syntax check failed: ${(err as Error).message}`);
-      checks = [g.code, ...alternatives].map(() => null);
-    }
+    const checks = await syntax.check([g.code, ...alternatives]);
     const [main, ...alts] = checks;
     return {
       prompt: r.prompt,
@@ -278,6 +273,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       sendJson(res, 500, { error: 'internal error while handling the request (see the server log)' });
     });
   });
+  server.on('close', () => syntax.close());
   // Slow or idle clients must not hold connections forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
