@@ -3,7 +3,9 @@
 // queue answers 503, and the server keeps serving afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialQueue, QueueFullError } from '../../src/server/queue.js';
 import { highlightPython } from '../../src/server/highlight.js';
 import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
@@ -115,19 +117,27 @@ test('serve API: 50 concurrent requests, 20 malformed ones, then still healthy',
 
 test('serve API: a full queue answers 503 at once, the queued requests still succeed', { skip: NO_PYTHON }, async (t) => {
   const dir = tempDir(t);
-  // A separate process whose generations hold the CPU for 400 ms each, with a queue of one.
-  const base = await start(t, [path.join(path.dirname(CLI), '..', 'test', 'server', 'slowServer.js'), trainTinyModel(dir, 1)]);
-  // Open six keep-alive connections first, so that the burst below arrives at once even on a busy machine.
+  // A separate process whose generations block until we open a gate, with a queue of one.
+  const gate = path.join(dir, 'gate');
+  mkdirSync(gate);
+  const base = await start(t, [path.join(path.dirname(CLI), '..', 'test', 'server', 'slowServer.js'), trainTinyModel(dir, 1), gate]);
   await Promise.all(Array.from({ length: 6 }, () => fetch(`${base}api/health`).then((r) => r.json())));
-  const results = await Promise.all(Array.from({ length: 6 }, () =>
-    fetch(`${base}api/generate`, json({ prompt: 'write a python function to add 2 to a number', beam: 1 }))
-      .then(async (r) => ({ status: r.status, retry: r.headers.get("retry-after"), body: await r.json() as { error: string } }))));
+  const ask = () => fetch(`${base}api/generate`, json({ prompt: 'write a python function to add 2 to a number', beam: 1 }))
+    .then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), body: await r.json() as { error: string } }));
+  const first = ask();
+  for (let i = 0; i < 3000 && !existsSync(path.join(gate, 'started')); i++) await sleep(10);
+  assert.ok(existsSync(path.join(gate, 'started')), 'the first generation started');
+  const rest = Array.from({ length: 5 }, ask); // the server is busy: these wait in the socket buffers
+  await sleep(300);
+  writeFileSync(path.join(gate, 'go'), '');
+  const results = await Promise.all([first, ...rest]);
+  assert.equal(results[0].status, 200);
   const busy = results.filter((r) => r.status === 503);
   assert.ok(busy.length >= 1, `expected some 503s, got ${results.map((r) => r.status)}`);
   assert.ok(results.some((r) => r.status === 200));
   assert.ok(results.every((r) => r.status === 200 || r.status === 503));
   for (const r of busy) {
-    assert.match(r.body.error, /busy/);
+    assert.match(r.body.error, /busy: 1 requests are already waiting/);
     assert.equal(r.retry, '2');
   }
   assert.equal((await fetch(`${base}api/health`)).status, 200);

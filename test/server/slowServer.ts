@@ -1,15 +1,22 @@
 // Test helper, run as its own process by api.test.ts: `en2py serve`'s app on a
-// given model with a queue of one and a generator that holds the CPU for 400 ms
-// per request (as a big model would), so that a burst of clients fills the queue.
-// Prints the URL on stdout. Usage: node slowServer.js MODEL_DIR
+// given model with a queue of one, whose generations hold the CPU (as a big model
+// would) until the test opens a gate: each generation writes GATE_DIR/started,
+// then waits, synchronously, until GATE_DIR/go exists. Requests that arrive
+// meanwhile pile up unread, and are all seen at once when the gate opens.
+// Prints the URL on stdout. Usage: node slowServer.js MODEL_DIR GATE_DIR
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadModel } from '../../src/model/bundle.js';
 import { createApp, listen } from '../../src/server/app.js';
 
-const app = createApp(loadModel(process.argv[2]), { maxQueue: 1, log: () => {} });
+const [modelDir, gateDir] = process.argv.slice(2);
+const app = createApp(loadModel(modelDir), { maxQueue: 1, log: () => {} });
 const generate = app.generator.generate.bind(app.generator);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 app.generator.generate = (sentence, opts) => {
-  const until = Date.now() + 400;
-  while (Date.now() < until) { /* busy, like a real generation */ }
+  writeFileSync(path.join(gateDir, 'started'), '');
+  const until = Date.now() + 30_000;
+  while (!existsSync(path.join(gateDir, 'go')) && Date.now() < until) Atomics.wait(sleeper, 0, 0, 5);
   return generate(sentence, opts);
 };
 const { url } = await listen(app.server, 0, '127.0.0.1');
