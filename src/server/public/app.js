@@ -110,6 +110,8 @@ function attentionView(words, tokens, attention) {
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
+  // Shade relative to the largest weight in the map, so that weak models' flat maps stay visible.
+  const top = Math.max(1e-6, ...attention.flat());
   attention.forEach((row, i) => {
     const tr = el('tr');
     const label = tokens[i] ?? '<eos>';
@@ -117,7 +119,7 @@ function attentionView(words, tokens, attention) {
     const peak = Math.max(...row);
     row.slice(0, words.length).forEach((w, j) => {
       const td = el('td');
-      td.style.backgroundColor = `rgba(59, 91, 219, ${Math.min(1, w).toFixed(3)})`;
+      td.style.backgroundColor = `rgba(59, 91, 219, ${Math.min(1, w / top).toFixed(3)})`;
       if (w === peak) td.classList.add('peak');
       td.title = `${label} → ${words[j]}: ${(w * 100).toFixed(1)}%`;
       tr.append(td);
@@ -126,7 +128,7 @@ function attentionView(words, tokens, attention) {
   });
   table.append(thead, tbody);
   wrap.append(table);
-  wrap.append(el('p', 'legend', 'Last decoder layer’s attention over the sentence, averaged over heads: darker = more attention while writing that token.'));
+  wrap.append(el('p', 'legend', 'Last decoder layer’s attention over the sentence, averaged over heads: darker = more attention while writing that token (shaded relative to the largest weight; hover a cell for its value).'));
   return wrap;
 }
 
