@@ -198,7 +198,9 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       throw err;
     }
     // Beams often end in the same code by different token paths: show each text once.
-    const alternatives = [...new Set(g.alternatives)].filter((c) => c !== g.code);
+    // (compared without trailing whitespace: one beam may end in an extra newline).
+    const seen = new Set([g.code.trimEnd()]);
+    const alternatives = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
     const checks = await syntax.check([g.code, ...alternatives]);
     const [main, ...alts] = checks;
     return {
