@@ -110,8 +110,12 @@ function attentionView(words, tokens, attention) {
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
-  // Shade relative to the largest weight in the map, so that weak models' flat maps stay visible.
-  const top = Math.max(1e-6, ...attention.flat());
+  // Shade from the smallest to the largest weight in the map: a diffuse map (weights all near
+  // 1/words) still shows where attention leans; the legend gives the range.
+  const flat = attention.flatMap((row) => row.slice(0, words.length));
+  const lo = Math.min(...flat);
+  const hi = Math.max(...flat);
+  const shade = (w) => 0.06 + 0.94 * (hi > lo ? (w - lo) / (hi - lo) : 1);
   attention.forEach((row, i) => {
     const tr = el('tr');
     const label = tokens[i] ?? '<eos>';
@@ -119,7 +123,7 @@ function attentionView(words, tokens, attention) {
     const peak = Math.max(...row);
     row.slice(0, words.length).forEach((w, j) => {
       const td = el('td');
-      td.style.backgroundColor = `rgba(59, 91, 219, ${Math.min(1, w / top).toFixed(3)})`;
+      td.style.backgroundColor = `rgba(59, 91, 219, ${shade(w).toFixed(3)})`;
       if (w === peak) td.classList.add('peak');
       td.title = `${label} → ${words[j]}: ${(w * 100).toFixed(1)}%`;
       tr.append(td);
@@ -128,7 +132,8 @@ function attentionView(words, tokens, attention) {
   });
   table.append(thead, tbody);
   wrap.append(table);
-  wrap.append(el('p', 'legend', 'Last decoder layer’s attention over the sentence, averaged over heads: darker = more attention while writing that token (shaded relative to the largest weight; hover a cell for its value).'));
+  const spread = hi - lo < 0.05 ? ' The weights are nearly uniform: this layer barely looks at particular words.' : '';
+  wrap.append(el('p', 'legend', `Last decoder layer’s attention over the sentence, averaged over heads: darker = more attention while writing that token. Shading runs from ${lo.toFixed(2)} (lightest) to ${hi.toFixed(2)} (darkest); hover a cell for its value.${spread}`));
   return wrap;
 }
 
