@@ -10,6 +10,7 @@ import { trainCommand } from './commands/train.js';
 import { generateCommand } from './commands/generate.js';
 import { exportCommand } from './commands/export.js';
 import { embeddingsCommand } from './commands/embeddings.js';
+import { serveCommand } from './commands/serve.js';
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ program.addCommand(generateCommand());
 program.addCommand(exportCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
+program.addCommand(serveCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof UserError) {

@@ -1,0 +1,258 @@
+// The en2py page: a history of prompts and generated code. Everything the model
+// writes is put in the page with textContent (never innerHTML), so generated code
+// can never become markup or script.
+const $ = (sel) => document.querySelector(sel);
+const history = $('#history');
+const form = $('#prompt-form');
+const promptBox = $('#prompt');
+const sendButton = $('#send');
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function formatCount(n) {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n);
+}
+
+async function loadModelInfo() {
+  const box = $('#model-info');
+  try {
+    const res = await fetch('/api/model');
+    const m = await res.json();
+    const c = m.config;
+    const parts = [`model ${m.name}`, `${formatCount(m.parameters)} parameters`, `${c.encoderLayers}+${c.decoderLayers} layers, d ${c.dModel}`];
+    const metrics = m.metrics || {};
+    if (typeof metrics.epoch === 'number') parts.push(`epoch ${metrics.epoch}`);
+    if (typeof metrics.valid_ppl === 'number') parts.push(`valid ppl ${metrics.valid_ppl.toFixed(1)}`);
+    box.textContent = parts.join(' · ');
+    box.title = JSON.stringify(metrics, null, 1);
+  } catch {
+    box.textContent = 'model info unavailable';
+  }
+}
+
+/** A <pre><code> block from highlight spans ([class, text] pairs from the server). */
+function codeBlock(spans, code) {
+  const pre = el('pre', 'code');
+  const codeEl = el('code');
+  if (Array.isArray(spans) && spans.length) {
+    for (const [cls, text] of spans) {
+      if (cls) codeEl.append(el('span', `tok-${cls}`, text));
+      else codeEl.append(document.createTextNode(text));
+    }
+  } else {
+    codeEl.textContent = code;
+  }
+  pre.append(codeEl);
+  return pre;
+}
+
+function validityMark(valid, message) {
+  if (valid === null || valid === undefined) return el('span', 'mark unknown', '? not checked');
+  const mark = el('span', valid ? 'mark ok' : 'mark bad', valid ? '✓ parses' : '✗ does not parse');
+  mark.dataset.valid = String(valid);
+  if (!valid && message) mark.title = message;
+  return mark;
+}
+
+async function copyText(text, button) {
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    // Clipboard API refused (e.g. not a secure context): fall back to a selection.
+    const area = el('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try { ok = document.execCommand('copy'); } catch { ok = false; }
+    area.remove();
+  }
+  const old = button.textContent;
+  button.textContent = ok ? 'Copied' : 'Copy failed';
+  button.classList.toggle('done', ok);
+  setTimeout(() => { button.textContent = old; button.classList.remove('done'); }, 1200);
+}
+
+function copyButton(text) {
+  const b = el('button', 'copy', 'Copy');
+  b.type = 'button';
+  b.title = 'Copy the code';
+  b.addEventListener('click', () => copyText(text, b));
+  return b;
+}
+
+function codePanel(code, spans, valid, message, extraClass) {
+  const panel = el('div', `code-panel ${extraClass || ''}`);
+  const bar = el('div', 'code-bar');
+  bar.append(validityMark(valid, message), copyButton(code));
+  panel.append(bar, codeBlock(spans, code));
+  if (!valid && message) panel.append(el('div', 'syntax-error', message));
+  return panel;
+}
+
+/** Heat map of cross-attention: output tokens (rows) against source words (columns). */
+function attentionView(words, tokens, attention) {
+  const wrap = el('div', 'attention');
+  const table = el('table', 'heatmap');
+  const head = el('tr');
+  head.append(el('th', 'corner', 'output ↓ / source →'));
+  words.forEach((w) => {
+    const th = el('th', 'src');
+    th.append(el('span', '', w));
+    head.append(th);
+  });
+  const thead = el('thead');
+  thead.append(head);
+  const tbody = el('tbody');
+  // Shade from the smallest to the largest weight in the map: a diffuse map (weights all near
+  // 1/words) still shows where attention leans; the legend gives the range.
+  const flat = attention.flatMap((row) => row.slice(0, words.length));
+  const lo = Math.min(...flat);
+  const hi = Math.max(...flat);
+  const shade = (w) => 0.06 + 0.94 * (hi > lo ? (w - lo) / (hi - lo) : 1);
+  attention.forEach((row, i) => {
+    const tr = el('tr');
+    const label = tokens[i] ?? '<eos>';
+    tr.append(el('th', 'tgt', label));
+    const peak = Math.max(...row);
+    row.slice(0, words.length).forEach((w, j) => {
+      const td = el('td');
+      td.style.backgroundColor = `rgba(59, 91, 219, ${shade(w).toFixed(3)})`;
+      if (w === peak) td.classList.add('peak');
+      td.title = `${label} → ${words[j]}: ${(w * 100).toFixed(1)}%`;
+      tr.append(td);
+    });
+    tbody.append(tr);
+  });
+  table.append(thead, tbody);
+  wrap.append(table);
+  const spread = hi - lo < 0.05 ? ' The weights are nearly uniform: this layer barely looks at particular words.' : '';
+  wrap.append(el('p', 'legend', `Last decoder layer’s attention over the sentence, averaged over heads: darker = more attention while writing that token. Shading runs from ${lo.toFixed(2)} (lightest) to ${hi.toFixed(2)} (darkest); hover a cell for its value.${spread}`));
+  return wrap;
+}
+
+function details(summary, content, open) {
+  const d = el('details', 'more');
+  d.append(el('summary', '', summary), content);
+  if (open) d.open = true;
+  return d;
+}
+
+function addUserMessage(prompt) {
+  $('#empty')?.remove();
+  const msg = el('div', 'msg user');
+  msg.append(el('div', 'bubble', prompt));
+  history.append(msg);
+  return msg;
+}
+
+function addPending() {
+  const msg = el('div', 'msg bot pending');
+  const card = el('div', 'card');
+  card.append(el('div', 'thinking', 'generating…'));
+  msg.append(card);
+  history.append(msg);
+  msg.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  return msg;
+}
+
+function renderResult(msg, r) {
+  msg.classList.remove('pending');
+  msg.classList.add('result');
+  const card = el('div', 'card');
+  card.append(codePanel(r.code, r.highlight?.code, r.valid, r.syntaxError, 'main'));
+  const meta = el('div', 'meta');
+  meta.append(el('span', '', `${r.tokens.length} tokens`), el('span', '', `${Math.round(r.ms)} ms`));
+  if (r.queuedMs > 50) meta.append(el('span', '', `waited ${Math.round(r.queuedMs)} ms`));
+  if (r.truncated) meta.append(el('span', 'warn', 'sentence cut to the model’s length'));
+  const unknown = r.words.filter((w) => w === '<unk>').length;
+  if (unknown) meta.append(el('span', 'warn', `${unknown} unknown word${unknown > 1 ? 's' : ''}`));
+  card.append(meta);
+  if (r.alternatives.length) {
+    const list = el('div', 'alternatives');
+    r.alternatives.forEach((code, i) => list.append(codePanel(code, r.highlight?.alternatives?.[i], r.alternativesValid[i], undefined, 'alt')));
+    card.append(details(`${r.alternatives.length} alternative${r.alternatives.length > 1 ? 's' : ''}`, list, false));
+  }
+  if (r.attention.length) card.append(details('Attention', attentionView(r.words, r.tokens, r.attention), false));
+  msg.replaceChildren(card);
+}
+
+function renderError(msg, message) {
+  msg.classList.remove('pending');
+  msg.classList.add('error');
+  const card = el('div', 'card');
+  card.append(el('div', 'error-text', message));
+  msg.replaceChildren(card);
+}
+
+function requestBody(prompt) {
+  const body = { prompt };
+  if ($('#sample').checked) {
+    body.samples = Number($('#samples').value) || 4;
+    body.temperature = Number($('#temperature').value) || 0.8;
+  } else {
+    body.beam = Number($('#beam').value) || 4;
+  }
+  return body;
+}
+
+let busy = false;
+async function submit(prompt) {
+  prompt = prompt.trim();
+  if (!prompt || busy) return;
+  busy = true;
+  sendButton.disabled = true;
+  addUserMessage(prompt);
+  const pending = addPending();
+  promptBox.value = '';
+  autosize();
+  try {
+    const res = await fetch('/api/generate', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(requestBody(prompt)),
+    });
+    const data = await res.json().catch(() => ({ error: `the server answered ${res.status}` }));
+    if (!res.ok) renderError(pending, data.error || `error ${res.status}`);
+    else renderResult(pending, data);
+  } catch (err) {
+    renderError(pending, `could not reach the server (${err.message})`);
+  } finally {
+    busy = false;
+    sendButton.disabled = false;
+    pending.scrollIntoView({ block: 'end', behavior: 'smooth' });
+    promptBox.focus();
+  }
+}
+
+function autosize() {
+  promptBox.style.height = 'auto';
+  promptBox.style.height = `${Math.min(promptBox.scrollHeight, 160)}px`;
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  submit(promptBox.value);
+});
+promptBox.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit(promptBox.value);
+  }
+});
+promptBox.addEventListener('input', autosize);
+$('#sample').addEventListener('change', (e) => {
+  const on = e.target.checked;
+  document.querySelectorAll('.sampling').forEach((n) => { n.hidden = !on; });
+  $('#beam').disabled = on;
+});
+document.querySelectorAll('.example').forEach((b) => b.addEventListener('click', () => submit(b.textContent)));
+
+loadModelInfo();
+promptBox.focus();

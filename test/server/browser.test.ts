@@ -1,0 +1,64 @@
+// The web page in a real browser (Debian's Chromium driven by playwright-core):
+// type a sentence, get highlighted code with its parse mark, open the attention
+// heat map, see an error for a prompt that is too long, and save a screenshot.
+// Skips when /usr/bin/chromium is absent, unless EN2PY_REQUIRE_BROWSER=1 (CI).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { loadModel } from '../../src/model/bundle.js';
+import { createApp, listen } from '../../src/server/app.js';
+import { NO_PYTHON, tempDir } from '../helpers.js';
+import { browserSkipReason, launchBrowser, trainTinyModel } from './fixtures.js';
+import { askInPage } from './page.js';
+
+test('serve page: a sentence in, highlighted code, parse mark and attention out (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
+  const dir = tempDir(t);
+  const app = createApp(loadModel(trainTinyModel(dir)), { maxPromptChars: 120, log: () => {} });
+  const { url } = await listen(app.server, 0, '127.0.0.1');
+  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  // Nothing may leave the machine: every request goes to our server.
+  page.on('request', (r) => { if (!r.url().startsWith(url)) problems.push(`request outside the server: ${r.url()}`); });
+
+  await page.goto(url);
+  assert.equal(await page.title(), 'en2py — English to Python');
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#model-info').innerText(), /model model · 16\.3 k parameters · 1\+1 layers, d 16/);
+
+  const sentence = 'write a python function to add 3 to a number';
+  const r = await askInPage(page, sentence, { openAlternatives: true });
+  assert.equal(r.prompt, sentence);
+  assert.ok(r.code.trim().length > 0, 'shows code');
+  assert.match(r.mark, /^(✓ parses|✗ does not parse)$/);
+  // The page shows what the API answers for the same request (the model is deterministic with beam search).
+  const api = await (await fetch(`${url}api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt: sentence, beam: 4 }) })).json() as { code: string; valid: boolean; alternatives: string[]; tokens: string[] };
+  assert.equal(r.code.trim(), api.code.trim());
+  assert.equal(r.mark, api.valid ? '✓ parses' : '✗ does not parse');
+  assert.equal(r.alternatives, api.alternatives.length);
+  assert.ok(r.attentionRows >= api.tokens.length && r.attentionRows > 0, `attention rows ${r.attentionRows}`);
+  assert.deepEqual(r.attentionWords, sentence.split(' '));
+  assert.ok(await page.locator('.msg.result').first().locator('button.copy').first().isVisible(), 'copy button');
+  assert.ok(await page.locator('.code-panel.main pre.code span[class^="tok-"]').count() > 0, 'code is highlighted');
+  const cellColour = await page.locator('table.heatmap td').first().evaluate((td) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td).backgroundColor);
+  assert.match(cellColour, /^rgba?\(59, 91, 219/, 'heat map cells are coloured by weight');
+
+  // A prompt over the server's limit: the page shows the server's message.
+  await page.locator('#prompt').fill('add '.repeat(40));
+  await page.locator('#prompt').press('Enter');
+  await page.locator('.msg.error').waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('.msg.error').innerText(), /prompt is too long: at most 120 characters/);
+  assert.equal(await page.locator('.msg.user').count(), 2, 'both prompts are in the history');
+
+  const shot = path.join(process.env.EN2PY_SCREENSHOT_DIR ?? dir, 'page.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  assert.ok(statSync(shot).size > 10_000, 'screenshot saved');
+  // The one expected complaint: Chromium logs the 400 of the too-long prompt.
+  assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+});
