@@ -2,12 +2,13 @@
 // process on a free port, sends one warm-up request and then N sequential ones
 // (beam 4, a typical prompt), and prints the median and p90 in milliseconds,
 // end to end (HTTP, generation, parse check) and generation alone.
-//   node dist/bench/serve.js [--model DIR] [--requests 20] [--beam 4] [--prompt "..."]
+//   node dist/bench/serve.js [--model DIR] [--requests 20] [--beam 4] [--prompt "..."] [--out FILE]
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../src/commands/generate.js';
 import { loadModel } from '../src/model/bundle.js';
 import { createApp, listen } from '../src/server/app.js';
+import { writeFileAtomic } from '../src/util/atomicWrite.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20' },
     beam: { type: 'string', default: '4' },
     prompt: { type: 'string', default: 'write a python function to add two numbers' },
+    out: { type: 'string' },
   },
 });
 const n = Number(values.requests);
@@ -52,3 +54,10 @@ console.log(`output: ${warm.tokens} tokens, ${warm.valid ? 'parses' : 'does not 
 console.log(`warm-up request: ${warm.total.toFixed(0)} ms`);
 console.log(`${n} sequential requests: end to end median ${quantile(total, 0.5).toFixed(0)} ms, p90 ${quantile(total, 0.9).toFixed(0)} ms ` +
   `(min ${Math.min(...total).toFixed(0)}, max ${Math.max(...total).toFixed(0)}); generation alone median ${quantile(gen, 0.5).toFixed(0)} ms, p90 ${quantile(gen, 0.9).toFixed(0)} ms`);
+if (values.out) {
+  writeFileAtomic(values.out, JSON.stringify({
+    model: values.model, prompt: values.prompt, beam, requests: n, output_tokens: warm.tokens, parses: warm.valid,
+    warmup_ms: warm.total, median_ms: quantile(total, 0.5), p90_ms: quantile(total, 0.9),
+    generation_median_ms: quantile(gen, 0.5), date: new Date().toISOString(),
+  }, null, 2) + '\n');
+}
