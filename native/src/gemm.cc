@@ -31,6 +31,14 @@ void gemm(bool transA, bool transB, int M, int N, int K, float alpha,
           const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
   if (M == 0 || N == 0) return;
   auto run = [&] {
+    if (M == 1) {
+      // One row (decoding one token): a matrix-vector product, which OpenBLAS's
+      // GEMV does several times faster than its GEMM at this shape.
+      const int incA = transA ? lda : 1;
+      if (transB) cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, alpha, B, ldb, A, incA, beta, C, 1);
+      else cblas_sgemv(CblasRowMajor, CblasTrans, K, N, alpha, B, ldb, A, incA, beta, C, 1);
+      return;
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   };

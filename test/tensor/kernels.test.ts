@@ -57,6 +57,16 @@ test('gemm: every transpose combination, odd shapes, alpha/beta, leading dims', 
   }
 });
 
+test('gemm with one row (the GEMV path used when decoding one token), every transpose', { skip }, () => {
+  for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    const N = 37, K = 29;
+    const lda = tA ? 3 : K; // transposed A: a column of a K x 3 matrix
+    const ldb = (tB ? K : N) + 2;
+    compare('gemm M=1', () => [rand(tA ? K * lda : K), rand((tB ? N : K) * ldb), rand(N)], [2], (k, [A, B, C]) =>
+      k.gemm(tA, tB, 1, N, K, 1.5, A as Float32Array, lda, B as Float32Array, ldb, 0.5, C as Float32Array, N));
+  }
+});
+
 test('gemmBatched: heads read in place with two-level strides, as attention calls it', { skip }, () => {
   for (const [B, H, T, dh] of [[2, 3, 5, 4], [4, 8, 17, 8], [1, 1, 9, 3], [3, 8, 120, 32]]) {
     const D = H * dh;
