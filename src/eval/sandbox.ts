@@ -134,7 +134,8 @@ function killGroup(pid: number | undefined): void {
 export async function runSandboxed(code: string, limitsIn: Partial<SandboxLimits> = {}): Promise<RunResult> {
   const limits = { ...DEFAULT_LIMITS, ...limitsIn };
   const mode = sandboxMode();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'en2py-sbx-'));
+  // EN2PY_SANDBOX_TMPDIR: where the throw-away directories go (default: the system temp dir).
+  const dir = fs.mkdtempSync(path.join(process.env.EN2PY_SANDBOX_TMPDIR || os.tmpdir(), 'en2py-sbx-'));
   const t0 = performance.now();
   try {
     fs.writeFileSync(path.join(dir, 'main.py'), code);

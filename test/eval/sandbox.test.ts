@@ -11,8 +11,15 @@ const fast = { timeoutMs: 1500 };
 const isolated = sandboxMode() !== 'plain';
 const noIsolation = isolated ? false : 'no namespaces on this machine: sandbox runs in plain mode (rlimits only)';
 
+// A private parent for the sandbox's directories, so other processes using the
+// sandbox at the same time (another checkout, an evaluation) cannot disturb the count.
+const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'en2py-sbx-root-'));
+fs.chmodSync(sandboxRoot, 0o755);
+process.env.EN2PY_SANDBOX_TMPDIR = sandboxRoot;
+test.after(() => fs.rmSync(sandboxRoot, { recursive: true, force: true }));
+
 function sandboxDirs(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('en2py-sbx-'));
+  return fs.readdirSync(sandboxRoot).filter((d) => d.startsWith('en2py-sbx-'));
 }
 
 test('a good program passes, output is captured, the temp dir is removed', async () => {
