@@ -9,6 +9,7 @@ import { dataCommand } from './commands/data.js';
 import { trainCommand } from './commands/train.js';
 import { generateCommand } from './commands/generate.js';
 import { embeddingsCommand } from './commands/embeddings.js';
+import { evalCommand } from './commands/eval.js';
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ program
 program.addCommand(dataCommand());
 program.addCommand(trainCommand());
 program.addCommand(generateCommand());
+program.addCommand(evalCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
 
