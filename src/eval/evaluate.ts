@@ -17,7 +17,7 @@ import { corpusBleu, sentenceBleu } from './bleu.js';
 import { codeBleu, type CodeBleuResult } from './codebleu.js';
 import { exactMatch } from './exact.js';
 import { formatTable, aggregate, type EvalSummary, type ExampleRecord } from './report.js';
-import type { RunResult, RunStatus } from './sandbox.js';
+import type { RunStatus } from './sandbox.js';
 import { checkSyntax } from './syntax.js';
 import { evaluateHumanEval, evaluateMbpp, firstTopLevelFunction, type EvalOptions, type HumanEvalTask, type MbppTask } from './tasks.js';
 
@@ -118,8 +118,11 @@ export async function evaluateGenerations(
   const preds = generations.map((g) => lexerTokens(g.code));
   const refs = examples.map((e) => lexerTokens(e.reference).tokens);
   const bleu = corpusBleu(preds.map((p) => p.tokens), [refs]);
-  const cb = await codeBleu(generations.map((g) => g.code), examples.map((e) => e.reference), (code) => lexerTokens(code).tokens);
-  const syntax = await checkSyntax(generations.map((g) => g.code));
+  // two python3 processes at once: CodeBLEU's trees and the syntax check
+  const [cb, syntax] = await Promise.all([
+    codeBleu(generations.map((g) => g.code), examples.map((e) => e.reference), (code) => lexerTokens(code).tokens),
+    checkSyntax(generations.map((g) => g.code)),
+  ]);
   const records: SplitRecord[] = examples.map((e, i) => {
     const g = generations[i];
     const t = teacher?.[i];
@@ -269,7 +272,8 @@ async function runHumanEval(tasks: readonly HumanEvalTask[], samples: readonly (
 /**
  * Runs samples[i] (one or more candidates for problems[i]) in the sandbox
  * through the harness (MBPP-style asserts, or HumanEval's check()) and scores
- * pass@k for each k in `ks` that every problem has enough samples for.
+ * pass@k for each k in `ks` (default 1, 5, 10, 100 and the sample count) that
+ * every problem has enough samples for.
  */
 export async function evaluateExecution(
   problems: readonly ExecProblem[],
@@ -280,9 +284,10 @@ export async function evaluateExecution(
   if (problems.length !== samples.length || harness.tasks.length !== problems.length) {
     throw new Error(`evaluateExecution: ${problems.length} problems, ${harness.tasks.length} tasks, ${samples.length} sample lists`);
   }
-  const results: { strict: RunResult; bound: RunResult; expectedName?: string; definedName?: string }[][] =
-    harness.kind === 'mbpp' ? await evaluateMbpp(harness.tasks, samples, opts) : await runHumanEval(harness.tasks, samples, opts);
-  const syntax = await checkSyntax(samples.flat());
+  const [results, syntax] = await Promise.all([
+    harness.kind === 'mbpp' ? evaluateMbpp(harness.tasks, samples, opts) : runHumanEval(harness.tasks, samples, opts),
+    checkSyntax(samples.flat()),
+  ]);
   let k = 0;
   const records: ExecRecord[] = problems.map((p, i) => {
     const rs = results[i];
@@ -304,7 +309,8 @@ export async function evaluateExecution(
     return rec;
   });
   const minN = Math.min(...samples.map((s) => s.length));
-  const ks = (opts.ks ?? [1, 5, 10, 100]).filter((x) => x <= minN);
+  // pass@1, 5, 10, 100 and pass@n for the n samples given, where every problem has enough samples
+  const ks = [...new Set(opts.ks ?? [1, 5, 10, 100, minN])].filter((x) => x <= minN).sort((a, b) => a - b);
   const agg = aggregate(records, { ks });
   const total = samples.flat().length;
   return {
