@@ -5,7 +5,8 @@
  * (evaluate.ts takes examples and generations, no model); this file loads the
  * model, rebuilds the split, generates, and prints / writes the results.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { integer, positiveInt, samplingOptions } from './options.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,18 +39,6 @@ import { DEFAULT_MODEL_DIR } from './generate.js';
 
 export const EVAL_FILE = 'eval.jsonl';
 const SPLITS: readonly SplitName[] = ['train', 'valid', 'test'];
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
 
 export interface EvalCliOptions {
   model?: string;
@@ -260,25 +249,20 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
 
 /** `en2py eval`: metrics of a model on a data split or an execution benchmark. */
 export function evalCommand(): Command {
-  return new Command('eval')
-    .description('evaluate a model: its own data split (BLEU, CodeBLEU, exact match, token accuracy, loss, syntax) or MBPP/HumanEval/benchmark (pass@k)')
-    .option('--model <dir>', 'model directory (default: models/default in the repository)')
-    .option('--data <file>', 'data file the model was trained on (default: the one its run.json names)')
-    .option('--split <name>', 'split to score: train, valid or test', 'test')
-    .option('--benchmark <file>', 'the team benchmark (benchmarks/en2py-bench.jsonl): pass@k instead of a data split')
-    .option('--mbpp <file>', 'MBPP jsonl: its test split (tasks 11-510), pass@k')
-    .option('--humaneval <file>', 'HumanEval jsonl: pass@k (the docstring is the prompt, the output a whole program)')
-    .option('--limit <n>', 'only the first n examples / problems (MBPP: by task id)', positiveInt)
-    .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 1)
-    .option('--samples <k>', 'sample k outputs per prompt (pass@k for k up to this); scores the most likely on a data split', positiveInt)
-    .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
-    .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
-    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber)
-    .option('--seed <n>', 'sampling seed', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-      return n;
-    }, 1)
+  return samplingOptions(
+    new Command('eval')
+      .description('evaluate a model: its own data split (BLEU, CodeBLEU, exact match, token accuracy, loss, syntax) or MBPP/HumanEval/benchmark (pass@k)')
+      .option('--model <dir>', 'model directory (default: models/default in the repository)')
+      .option('--data <file>', 'data file the model was trained on (default: the one its run.json names)')
+      .option('--split <name>', 'split to score: train, valid or test', 'test')
+      .option('--benchmark <file>', 'the team benchmark (benchmarks/en2py-bench.jsonl): pass@k instead of a data split')
+      .option('--mbpp <file>', 'MBPP jsonl: its test split (tasks 11-510), pass@k')
+      .option('--humaneval <file>', 'HumanEval jsonl: pass@k (the docstring is the prompt, the output a whole program)')
+      .option('--limit <n>', 'only the first n examples / problems (MBPP: by task id)', positiveInt)
+      .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 1)
+      .option('--samples <k>', 'sample k outputs per prompt (pass@k for k up to this); scores the most likely on a data split', positiveInt),
+  )
+    .option('--seed <n>', 'sampling seed', integer, 1)
     .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)
     .option('--out <dir>', `folder for ${EVAL_FILE} (default: the model directory)`)
     .option('--json', 'print one JSON object with every metric')
