@@ -228,7 +228,7 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
 export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<string, unknown>; table: string; header: string; evalFile: string }> {
   const chosen = (['benchmark', 'mbpp', 'humaneval'] as const).filter((k) => o[k] !== undefined);
   if (chosen.length > 1) throw new UserError(`give one of --benchmark, --mbpp, --humaneval per run (got ${chosen.map((k) => `--${k}`).join(' and ')})`);
-  if (chosen.length === 1 && o.data) throw new UserError(`--data is for a data split; with --${chosen[0]} leave it out`);
+  if (chosen.length === 1 && (o.data || o.split !== 'test')) throw new UserError(`--data and --split are for a data split; with --${chosen[0]} leave them out`);
   if (o.samples && o.beam > 1) throw new UserError('give either --beam or --samples, not both');
   const started = performance.now();
   const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);

@@ -122,6 +122,7 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   bad(['--model', model, '--mbpp', path.join(process.cwd(), 'benchmarks', 'en2py-bench.jsonl')], /en2py-bench\.jsonl:1: expected MBPP field "text"/);
   bad(['--model', model, '--benchmark', mbpp], /mbpp\.jsonl:1: expected benchmark field "id"/);
   bad(['--model', model, '--mbpp', mbpp, '--benchmark', mbpp], /give one of --benchmark, --mbpp, --humaneval/);
+  bad(['--model', model, '--mbpp', mbpp, '--split', 'valid'], /--data and --split are for a data split; with --mbpp leave them out/);
   writeFileSync(path.join(dir, 'empty.jsonl'), '');
   bad(['--model', model, '--humaneval', path.join(dir, 'empty.jsonl')], /no HumanEval problem/);
   // A data file other than the one the model was trained on gives another split.
