@@ -32,7 +32,7 @@ import {
 import { loadModel, type LoadedModel } from '../model/bundle.js';
 import { encodePairs } from '../train/data.js';
 import { loadRunSplits } from '../train/prepare.js';
-import { createProgress } from '../train/progress.js';
+import { createProgress, type Progress } from '../train/progress.js';
 import { resolveSpec, type RunSpec } from '../train/spec.js';
 import { teacherForced } from '../train/teacherForced.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
@@ -208,13 +208,13 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
   const generateS = seconds(t1);
   const t2 = performance.now();
   const samples = generations.map((g) => [g.code, ...(o.samples ? g.alternatives ?? [] : [])]);
-  const runs = samples.flat().length;
-  const progress = createProgress(`run ${set.name}`, runs);
+  // The number of programs (strict, plus bound ones where needed) is known once the harness built them.
+  let progress: Progress | undefined;
   const { metrics, records } = await evaluateExecution(set.problems, set.harness, samples, {
     ms: generations.map((g) => g.ms ?? 0),
-    onProgress: (done) => progress.update(done),
+    onProgress: (done, total) => (progress ??= createProgress(`run ${set.name}`, total)).update(done),
   });
-  progress.stop();
+  progress?.stop();
   const executeS = seconds(t2);
   return {
     header: `${loaded.dir}: ${set.name} ${set.file} (${set.problems.length} problems), ${describeDecoding(o)}`,

@@ -221,6 +221,8 @@ export interface ExecRecord extends ExampleRecord {
   definedName?: string;
   /** Last line of the first strict run's stderr when it did not pass (why it failed). */
   firstError?: string;
+  /** The same for the first bound run that differs from the strict one and did not pass. */
+  boundError?: string;
   ms?: number;
 }
 
@@ -305,6 +307,8 @@ export async function evaluateExecution(
       definedName: rs[0]?.definedName,
     };
     if (failed) rec.firstError = failed.strict.reason ?? lastLine(failed.strict.stderr);
+    const boundFailed = rs.find((r) => r.bound !== r.strict && r.bound.status !== 'passed');
+    if (boundFailed) rec.boundError = boundFailed.bound.reason ?? lastLine(boundFailed.bound.stderr);
     if (opts.ms?.[i] !== undefined) rec.ms = Math.round(opts.ms[i]);
     return rec;
   });

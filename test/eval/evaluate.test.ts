@@ -94,6 +94,8 @@ test('evaluateExecution (benchmark): references pass, a renamed function passes 
   assert.deepEqual(records[2].runs, ['failed', 'failed']);
   assert.equal(records[2].boundRuns[0], 'passed');
   assert.match(records[2].firstError ?? '', /NameError/);
+  assert.match(records[2].boundError ?? '', /SyntaxError/); // 'def nope(:' bound to the entry point
+  assert.match(records[0].boundError ?? '', /AssertionError/); // 'def f' returning None, bound
   assert.match(formatExecTable(metrics), /pass@2 \(strict: as written\)\s+\| 66\.67 %/);
 });
 
