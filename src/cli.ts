@@ -11,6 +11,7 @@ import { generateCommand } from './commands/generate.js';
 import { exportCommand } from './commands/export.js';
 import { embeddingsCommand } from './commands/embeddings.js';
 import { serveCommand } from './commands/serve.js';
+import { evalCommand } from './commands/eval.js';
 
 const program = new Command();
 program
@@ -22,6 +23,7 @@ program.addCommand(dataCommand());
 program.addCommand(trainCommand());
 program.addCommand(generateCommand());
 program.addCommand(exportCommand());
+program.addCommand(evalCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
 program.addCommand(serveCommand());

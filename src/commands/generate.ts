@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt, samplingOptions } from './options.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -7,18 +8,6 @@ import { Generator, type GenerateOptions } from '../decode/generator.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
 
 /** The model shipped in the repository, used when --model is not given. */
 export const DEFAULT_MODEL_DIR = path.join(repoRoot, 'models', 'default');
@@ -50,15 +39,14 @@ function readPrompts(file: string): Array<{ id: string | number; prompt: string 
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
 export function generateCommand(): Command {
-  return new Command('generate')
-    .description('turn an English sentence into Python with a trained model')
-    .argument('[sentence...]', 'the description, e.g. "write a python function to add two numbers"')
-    .option('--model <dir>', 'model directory (default: models/default in the repository)')
-    .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 4)
-    .option('--samples <n>', 'sample this many outputs instead of beam search', positiveInt)
-    .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
-    .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
-    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber)
+  return samplingOptions(
+    new Command('generate')
+      .description('turn an English sentence into Python with a trained model')
+      .argument('[sentence...]', 'the description, e.g. "write a python function to add two numbers"')
+      .option('--model <dir>', 'model directory (default: models/default in the repository)')
+      .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 4)
+      .option('--samples <n>', 'sample this many outputs instead of beam search', positiveInt),
+  )
     .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')

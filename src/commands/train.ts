@@ -1,13 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './options.js';
 import { prepareData } from '../train/prepare.js';
 import { readSpecFile, resolveSpec } from '../train/spec.js';
 import { train } from '../train/trainer.js';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** `en2py train`: train a model into a run directory (also a model directory). */
 export function trainCommand(): Command {

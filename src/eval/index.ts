@@ -40,4 +40,25 @@ export {
   type BenchmarkCounts,
   type NearDuplicate,
 } from './benchmark.js';
-export { aggregate, formatTable, writeJsonlAtomic, type ExampleRecord, type EvalSummary } from './report.js';
+export { aggregate, formatTable, writeJsonlAtomic, type ExampleRecord, type EvalSummary, type TableOptions } from './report.js';
+export {
+  evaluateGenerations,
+  evaluateExecution,
+  formatSplitTable,
+  formatExecTable,
+  humanEvalSentence,
+  lexerTokens,
+  BLEU_TOKENIZATION,
+  LOSS_TOKENIZATION,
+  STRICT_MEANING,
+  BOUND_MEANING,
+  type SplitExample,
+  type SplitGeneration,
+  type SplitRecord,
+  type SplitMetrics,
+  type TeacherForcedScores,
+  type ExecProblem,
+  type ExecRecord,
+  type ExecMetrics,
+  type ExecHarness,
+} from './evaluate.js';

@@ -77,12 +77,20 @@ export function aggregate(records: readonly ExampleRecord[], opts: { ks?: readon
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
+export interface TableOptions {
+  /** Row labels to use instead of the defaults (e.g. to name the tokenization). */
+  labels?: { bleu?: string; exactMatch?: string; tokenAccuracy?: string };
+  /** Rows added after the token accuracy row (before syntax validity). */
+  extra?: [string, string][];
+}
+
 /** A two-column text table of every metric present in the summary. */
-export function formatTable(s: EvalSummary): string {
+export function formatTable(s: EvalSummary, opts: TableOptions = {}): string {
   const rows: [string, string][] = [['examples', String(s.examples)]];
-  if (s.bleu !== undefined) rows.push(['BLEU (corpus, 0-100)', s.bleu.toFixed(2)]);
-  if (s.exactMatch !== undefined) rows.push(['exact match', pct(s.exactMatch)]);
-  if (s.tokenAccuracy !== undefined) rows.push(['token accuracy', pct(s.tokenAccuracy)]);
+  if (s.bleu !== undefined) rows.push([opts.labels?.bleu ?? 'BLEU (corpus, 0-100)', s.bleu.toFixed(2)]);
+  if (s.exactMatch !== undefined) rows.push([opts.labels?.exactMatch ?? 'exact match', pct(s.exactMatch)]);
+  if (s.tokenAccuracy !== undefined) rows.push([opts.labels?.tokenAccuracy ?? 'token accuracy', pct(s.tokenAccuracy)]);
+  rows.push(...(opts.extra ?? []));
   if (s.syntaxValidity !== undefined) rows.push(['syntax validity (ast.parse)', pct(s.syntaxValidity)]);
   if (s.codebleu) {
     const c = s.codebleu;

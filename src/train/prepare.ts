@@ -10,6 +10,7 @@ import { buildVocabularies, splitCleaned } from '../data/prepare.js';
 import { resolveDataPath } from '../data/resolve.js';
 import type { CleanPair } from '../data/clean.js';
 import type { SplitName } from '../data/split.js';
+import type { DataFormat } from '../data/types.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { encodePairs } from './data.js';
 import type { RunSpec } from './spec.js';
@@ -19,10 +20,26 @@ export interface PreparedRun extends PreparedData {
   splits: Record<SplitName, CleanPair[]>;
 }
 
-export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
-  const file = resolveDataPath({ data: opts.dataOverride ?? spec.data.path ?? undefined });
+export interface RunSplits {
+  file: string;
+  format: DataFormat;
+  splits: Record<SplitName, CleanPair[]>;
+  report: object;
+}
+
+/**
+ * The run's data file, cleaned and split exactly as training does it (the spec's
+ * seed and fractions). `eval` calls this too, so a model is scored on its own test split.
+ */
+export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promise<RunSplits> {
+  const file = resolveDataPath({ data: dataOverride ?? spec.data.path ?? undefined });
   const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
   const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test });
+  return { file, format: cleaned.format, splits, report };
+}
+
+export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
+  const { file, format, splits, report } = await loadRunSplits(spec, opts.dataOverride);
   let srcVocab: Vocab;
   let tgtVocab: Vocab;
   const enFile = path.join(out, 'vocab.en.json');
@@ -47,6 +64,6 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     train: train.examples,
     valid: valid.examples,
     splits,
-    summary: { file, format: cleaned.format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: srcVocab.size, py: tgtVocab.size } },
+    summary: { file, format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: srcVocab.size, py: tgtVocab.size } },
   };
 }

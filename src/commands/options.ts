@@ -1,0 +1,28 @@
+// Parsers for numeric command-line options, shared by the commands (commander prints their message).
+import { InvalidArgumentError, type Command } from 'commander';
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+export function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+export function integer(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+/** The sampling options `generate` and `eval` share: --temperature, --top-k, --top-p. */
+export function samplingOptions(cmd: Command): Command {
+  return cmd
+    .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
+    .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
+    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber);
+}

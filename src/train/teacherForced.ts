@@ -1,0 +1,85 @@
+/**
+ * Teacher-forced scores of a model on encoded examples: the decoder is fed the
+ * gold prefix and each next token is scored. Per example and pooled:
+ *  - loss: mean plain cross-entropy (nats) over non-pad target positions, EOS
+ *    included, in en2py model tokens (the same number `evaluateLoss` gives);
+ *  - token accuracy: share of those positions where the decoder's argmax is
+ *    the gold id.
+ */
+import type { Seq2SeqTransformer } from '../model/transformer.js';
+import { noGrad, tidy } from '../tensor/index.js';
+import { PAD } from '../tokenize/vocab.js';
+import { collate, type Example } from './data.js';
+
+export interface TeacherForcedExample {
+  id: string;
+  /** Summed cross-entropy (nats) over the example's target tokens. */
+  lossSum: number;
+  /** Target tokens scored (non-pad, EOS included). */
+  tokens: number;
+  /** Positions where argmax equals the gold id. */
+  correct: number;
+}
+
+export interface TeacherForcedResult {
+  /** In the order of the examples given. */
+  perExample: TeacherForcedExample[];
+  lossSum: number;
+  tokens: number;
+  correct: number;
+  /** lossSum / tokens (NaN with no tokens). */
+  loss: number;
+  perplexity: number;
+  /** correct / tokens (NaN with no tokens). */
+  tokenAccuracy: number;
+}
+
+export function teacherForced(
+  model: Seq2SeqTransformer,
+  examples: readonly Example[],
+  opts: { batchSize?: number; onBatch?: (done: number, total: number) => void } = {},
+): TeacherForcedResult {
+  const batchSize = opts.batchSize ?? 32;
+  const was = model.training;
+  model.training = false;
+  const V = model.config.tgtVocab;
+  const order = examples.map((_, i) => i).sort((a, b) => examples[a].tgt.length - examples[b].tgt.length);
+  const perExample: TeacherForcedExample[] = examples.map((e) => ({ id: e.id, lossSum: 0, tokens: 0, correct: 0 }));
+  try {
+    for (let i = 0; i < order.length; i += batchSize) {
+      const rows = order.slice(i, i + batchSize);
+      const batch = collate(rows.map((r) => examples[r]));
+      noGrad(() => tidy(() => {
+        const { memory, mask } = model.encode(batch.src, batch.batch, batch.srcLen);
+        const logits = model.decode(batch.tgtIn, batch.batch, batch.tgtLen, memory, mask).data;
+        rows.forEach((r, b) => {
+          const rec = perExample[r];
+          for (let t = 0; t < batch.tgtLen; t++) {
+            const gold = batch.tgtOut[b * batch.tgtLen + t];
+            if (gold === PAD) continue;
+            const off = (b * batch.tgtLen + t) * V;
+            let max = -Infinity;
+            let arg = 0;
+            for (let v = 0; v < V; v++) {
+              const x = logits[off + v];
+              if (x > max) (max = x), (arg = v);
+            }
+            let sum = 0;
+            for (let v = 0; v < V; v++) sum += Math.exp(logits[off + v] - max);
+            rec.lossSum += max + Math.log(sum) - logits[off + gold];
+            rec.tokens++;
+            if (arg === gold) rec.correct++;
+          }
+        });
+      }));
+      opts.onBatch?.(Math.min(i + batchSize, order.length), order.length);
+    }
+  } finally {
+    model.training = was;
+  }
+  const lossSum = perExample.reduce((s, e) => s + e.lossSum, 0);
+  const tokens = perExample.reduce((s, e) => s + e.tokens, 0);
+  const correct = perExample.reduce((s, e) => s + e.correct, 0);
+  const loss = tokens ? lossSum / tokens : NaN;
+  return { perExample, lossSum, tokens, correct, loss, perplexity: Math.exp(loss), tokenAccuracy: tokens ? correct / tokens : NaN };
+}
