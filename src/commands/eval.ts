@@ -49,6 +49,7 @@ export interface EvalCliOptions {
   humaneval?: string;
   limit?: number;
   beam: number;
+  lengthPenalty: number;
   samples?: number;
   temperature: number;
   topK?: number;
@@ -124,12 +125,12 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen };
-  return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, maxLen: o.maxLen };
+  return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
   if (o.samples) return `${o.samples} samples per prompt (temperature ${o.temperature})`;
-  return o.beam <= 1 ? 'greedy' : `beam ${o.beam}`;
+  return o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
 }
 
 const seconds = (t0: number): number => Math.round((performance.now() - t0) / 10) / 100;
@@ -233,7 +234,7 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const started = performance.now();
   const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
   const generator = new Generator(loaded);
-  const genOpts: GenerateOptions = { beam: o.beam, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen };
+  const genOpts: GenerateOptions = { beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen };
   const r = chosen.length ? await evalExecution(loaded, generator, o, genOpts) : await evalSplit(loaded, generator, o, genOpts);
   const evalFile = path.join(o.out ?? loaded.dir, EVAL_FILE);
   writeJsonlAtomic(evalFile, r.records);

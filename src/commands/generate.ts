@@ -51,10 +51,10 @@ export function generateCommand(): Command {
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
     .option('--json', 'print a JSON object with code, alternatives and tokens')
-    .action((words: string[], o: { model?: string; beam: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number; input?: string; output?: string; json?: boolean }) => {
+    .action((words: string[], o: { model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number; input?: string; output?: string; json?: boolean }) => {
       const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
       const generator = new Generator(loaded);
-      const opts: GenerateOptions = { beam: o.beam, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen };
+      const opts: GenerateOptions = { beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen };
       if (o.input) {
         if (words.length) throw new UserError('give either a sentence or --input FILE, not both');
         const lines = readPrompts(o.input).map((p) => {

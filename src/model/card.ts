@@ -48,7 +48,16 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
   ];
   const evalFile = path.join(dir, 'eval-test.json');
   if (existsSync(evalFile)) {
-    lines.push('Test split evaluation (`eval-test.json`):', '', '```json', readFileSync(evalFile, 'utf8').trim(), '```', '');
+    const e = JSON.parse(readFileSync(evalFile, 'utf8')) as Record<string, unknown> & { codebleu?: { codebleu: number }; decoding?: Record<string, unknown> };
+    const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;
+    lines.push(
+      `Test split (${String(e.examples)} pairs), \`en2py eval\` with ${JSON.stringify(e.decoding)} (\`eval-test.json\`):`,
+      '',
+      '| BLEU (Python lexer tokens) | CodeBLEU | exact match | syntax-valid | token accuracy | perplexity | outputs with <unk> |',
+      '|---|---|---|---|---|---|---|',
+      `| ${Number(e.bleu).toFixed(2)} | ${Number(e.codebleu?.codebleu).toFixed(3)} | ${pct(e.exactMatch)} | ${pct(e.syntaxValidity)} | ${pct(e.tokenAccuracy)} | ${Number(e.perplexity).toFixed(2)} | ${pct(e.unkRate)} |`,
+      '',
+    );
   }
   return lines.join('\n');
 }
