@@ -7,10 +7,12 @@ namespace en2py {
 
 static constexpr int64_t kParallelMin = 1 << 15;
 
-void add(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate) {
+// out[i] (+)= op(a[i], b[i % m]); b is either as long as a or one row broadcast over its rows.
+template <typename Op>
+static void binary(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate, Op op) {
   if (m == n) {
 #pragma omp parallel for simd if (n > kParallelMin)
-    for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + a[i] + b[i];
+    for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + op(a[i], b[i]);
     return;
   }
   const int64_t rows = n / m;
@@ -19,24 +21,16 @@ void add(const float* a, const float* b, float* out, int64_t n, int64_t m, bool 
     const float* ar = a + r * m;
     float* o = out + r * m;
 #pragma omp simd
-    for (int64_t c = 0; c < m; c++) o[c] = (accumulate ? o[c] : 0.0f) + ar[c] + b[c];
+    for (int64_t c = 0; c < m; c++) o[c] = (accumulate ? o[c] : 0.0f) + op(ar[c], b[c]);
   }
 }
 
+void add(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate) {
+  binary(a, b, out, n, m, accumulate, [](float x, float y) { return x + y; });
+}
+
 void mul(const float* a, const float* b, float* out, int64_t n, int64_t m, bool accumulate) {
-  if (m == n) {
-#pragma omp parallel for simd if (n > kParallelMin)
-    for (int64_t i = 0; i < n; i++) out[i] = (accumulate ? out[i] : 0.0f) + a[i] * b[i];
-    return;
-  }
-  const int64_t rows = n / m;
-#pragma omp parallel for if (n > kParallelMin)
-  for (int64_t r = 0; r < rows; r++) {
-    const float* ar = a + r * m;
-    float* o = out + r * m;
-#pragma omp simd
-    for (int64_t c = 0; c < m; c++) o[c] = (accumulate ? o[c] : 0.0f) + ar[c] * b[c];
-  }
+  binary(a, b, out, n, m, accumulate, [](float x, float y) { return x * y; });
 }
 
 void scale(const float* x, float* out, int64_t n, float s, bool accumulate) {

@@ -14,7 +14,7 @@ export interface SplitOutcome {
 }
 
 /** Grouped random split; MBPP keeps its official split by task id so its test problems stay unseen. */
-export function splitCleaned(cleaned: CleanResult & { format: DataFormat }, opts: { seed: number; valid: number; test: number }): SplitOutcome {
+export function splitCleaned(cleaned: CleanResult & { format: DataFormat }, opts: { seed: number; valid: number; test: number; grouped?: boolean }): SplitOutcome {
   if (cleaned.format === 'mbpp') {
     const splits: Record<SplitName, CleanPair[]> = { train: [], valid: [], test: [] };
     for (const p of cleaned.pairs) splits[mbppSplitName(p.taskId ?? 0)].push(p);

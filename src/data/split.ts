@@ -64,7 +64,16 @@ export function groupPairs(pairs: readonly Pair[]): number[] {
   return pairs.map((_, i) => { const r = find(i); if (!ids.has(r)) ids.set(r, ids.size); return ids.get(r)!; });
 }
 
-export interface SplitOptions { seed?: number; valid?: number; test?: number }
+export interface SplitOptions {
+  seed?: number;
+  valid?: number;
+  test?: number;
+  /**
+   * false: every pair on its own, a plain random split. Only for reproducing
+   * published protocols (it leaks near-duplicates across splits); the default groups.
+   */
+  grouped?: boolean;
+}
 
 export interface SplitReport {
   seed: number;
@@ -88,7 +97,8 @@ export function splitPairs<T extends Pair>(pairs: readonly T[], opts: SplitOptio
   const valid = opts.valid ?? 0.1;
   const test = opts.test ?? 0.1;
   if (!(valid >= 0 && test >= 0 && valid + test < 1)) throw new RangeError('valid and test fractions must be >= 0 and sum to less than 1');
-  const group = groupPairs(pairs);
+  const grouped = opts.grouped ?? true;
+  const group = grouped ? groupPairs(pairs) : pairs.map((_, i) => i);
   const members: number[][] = [];
   group.forEach((g, i) => (members[g] ??= []).push(i));
   // Fisher–Yates over group ids with the seeded generator.
@@ -110,7 +120,9 @@ export function splitPairs<T extends Pair>(pairs: readonly T[], opts: SplitOptio
     report: {
       seed, fractions: { train: 1 - valid - test, valid, test }, pairs: count, groups, totalGroups: members.length,
       largestGroup: Math.max(0, ...members.map((m) => m.length)),
-      grouping: 'same normalized description (lower-case, no numbering/punctuation/boilerplate opening) or same code tokens',
+      grouping: grouped
+        ? 'same normalized description (lower-case, no numbering/punctuation/boilerplate opening) or same code tokens'
+        : 'none: a plain random split (near-duplicates may fall in different splits)',
     },
   };
   // Keep file order inside each split.

@@ -37,6 +37,8 @@ export const dataOptionsSchema = z
     path: z.string().nullable(),
     format: z.enum(['english-python', 'conala', 'mbpp']).nullable(),
     splitSeed: z.number().int(),
+    /** Group near-identical descriptions into one split (false only to reproduce leaky published protocols). */
+    grouped: z.boolean(),
     valid: z.number().min(0).lt(1),
     test: z.number().min(0).lt(1),
     minFreq: z.number().int().positive(),
@@ -69,5 +71,5 @@ export function seedTrainOptions(): TrainOptions {
 }
 
 export function defaultDataOptions(): DataOptions {
-  return { path: null, format: null, splitSeed: 1, valid: 0.1, test: 0.1, minFreq: 2 };
+  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2 };
 }

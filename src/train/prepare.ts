@@ -34,7 +34,7 @@ export interface RunSplits {
 export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promise<RunSplits> {
   const file = resolveDataPath({ data: dataOverride ?? spec.data.path ?? undefined });
   const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
-  const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test });
+  const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test, grouped: spec.data.grouped });
   return { file, format: cleaned.format, splits, report };
 }
 

@@ -63,3 +63,15 @@ test('fractions are checked; MBPP uses its own task-id split', () => {
   assert.throws(() => splitPairs([], { valid: 0.5, test: 0.5 }), RangeError);
   assert.deepEqual([1, 11, 510, 511, 600, 601, 974].map(mbppSplitName), ['train', 'test', 'test', 'valid', 'valid', 'train', 'train']);
 });
+
+test('grouped: false is a plain random split (for reproducing leaky published protocols)', () => {
+  // 40 pairs that all share one description: grouped, they form one group in one split.
+  const pairs: Pair[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `p${i}`, description: 'write a python function to add two numbers', code: `x = ${i}\n`, source: 'english-python', line: i + 1,
+  }));
+  const grouped = splitPairs(pairs, { seed: 3 });
+  assert.equal([grouped.train, grouped.valid, grouped.test].filter((s) => s.length > 0).length, 1);
+  const plain = splitPairs(pairs, { seed: 3, grouped: false });
+  assert.deepEqual([plain.train.length, plain.valid.length, plain.test.length], [32, 4, 4]);
+  assert.match(plain.report.grouping, /plain random split/);
+});
