@@ -32,8 +32,14 @@ export function encodePairs(
   const examples = pairs.map((p) => {
     let src = srcVocab.encode(tokenizeEnglish(p.description));
     let tgt = tgtVocab.encode(codeToModelTokens(p.code, tgtVocab));
-    if (src.length > maxSrc) (src = src.slice(0, maxSrc)), stats.truncatedSrc++;
-    if (tgt.length > maxTgt - 1) (tgt = tgt.slice(0, maxTgt - 1)), stats.truncatedTgt++;
+    if (src.length > maxSrc) {
+      src = src.slice(0, maxSrc);
+      stats.truncatedSrc++;
+    }
+    if (tgt.length > maxTgt - 1) {
+      tgt = tgt.slice(0, maxTgt - 1); // room for EOS
+      stats.truncatedTgt++;
+    }
     for (const id of tgt) if (id === UNK) stats.unkTgt++;
     return { id: p.id, src: Int32Array.from(src.length ? src : [UNK]), tgt: Int32Array.from([...tgt, EOS]) };
   });
