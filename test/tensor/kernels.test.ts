@@ -194,3 +194,17 @@ test('the addon rejects arrays too short for the shapes given', { skip }, () => 
   assert.throws(() => nat!.gemm(false, false, 4, 4, 4, 1, new Float32Array(15), 4, new Float32Array(16), 4, 0, new Float32Array(16), 4), /too short/);
   assert.throws(() => nat!.add(new Float32Array(8), new Float32Array(3), new Float32Array(8), 8, 3, false), /divide/);
 });
+
+test('without the addon the engine falls back to the reference kernels and warns once, naming the fix', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('../helpers.js');
+  const r = spawnSync(process.execPath, [CLI, 'info', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, EN2PY_ADDON_PATH: '/nonexistent/en2py_native.node' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).backend, 'reference');
+  assert.equal(r.stderr.match(/EN2PY_NO_NATIVE/g)?.length, 1, r.stderr);
+  assert.match(r.stderr, /\/nonexistent\/en2py_native\.node is missing/);
+  assert.match(r.stderr, /apt-get install build-essential libopenblas-dev && npm run build:native/);
+});

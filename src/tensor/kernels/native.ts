@@ -20,7 +20,8 @@ export interface BlasInfo {
   parallel: 'openmp' | 'pthread' | 'sequential';
 }
 
-export const addonPath = path.join(repoRoot, 'native', 'build', 'Release', 'en2py_native.node');
+/** Where the built addon is (EN2PY_ADDON_PATH overrides it, e.g. to test the fallback). */
+export const addonPath = process.env.EN2PY_ADDON_PATH || path.join(repoRoot, 'native', 'build', 'Release', 'en2py_native.node');
 
 export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo } } | { error: string } {
   if (!existsSync(addonPath)) return { error: `the native addon is not built (${addonPath} is missing)` };
