@@ -1,6 +1,6 @@
 /** The tensor engine: tensors, autograd, ops, optimiser. */
 export { Tensor, sizeOf, type Shape } from './tensor.js';
-export { backward, noGrad, tidy, keep, clearTape, isGradEnabled } from './tape.js';
+export { backward, noGrad, tidy, keep, isGradEnabled } from './tape.js';
 export * from './ops.js';
 export { Adam, clipGradNorm, gradNorm, zeroGrad, type AdamOptions } from './optim.js';
 export { Rng } from './random.js';

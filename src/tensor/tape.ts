@@ -64,11 +64,6 @@ export function backward(loss: Tensor, seed = 1): void {
   tape = [];
 }
 
-/** Forget recorded ops without running them (e.g. after an evaluation pass). */
-export function clearTape(): void {
-  tape = [];
-}
-
 /** True inside tidy(): new tensors then live in the arena. */
 export function inScope(): boolean {
   return scopes.length > 0;

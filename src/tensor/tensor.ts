@@ -27,8 +27,6 @@ export class Tensor {
   requiresGrad: boolean;
   /** Created inside tidy(): its memory is reused when the scope ends (unless it is returned or kept). */
   readonly scoped: boolean;
-  /** Set when its scope ended; the data must not be used any more. */
-  released = false;
 
   constructor(data: Float32Array, shape: Shape, opts: { requiresGrad?: boolean; scoped?: boolean } = {}) {
     this.shape = [...shape];
@@ -111,7 +109,6 @@ export class Tensor {
 
   /** Called by tidy() when the scope ends: the memory goes back to the arena. */
   release(): void {
-    this.released = true;
     this.grad = null;
     this.gradReady = false;
   }
