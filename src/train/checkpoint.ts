@@ -18,7 +18,10 @@ export interface EpochMetrics {
   valid_loss: number;
   valid_ppl: number;
   tokens_per_s: number;
+  /** Seconds of the epoch's optimiser steps. */
   epoch_s: number;
+  /** Seconds of the validation pass after it (absent in runs from before it was recorded). */
+  valid_s?: number;
   lr: number;
   best: boolean;
 }

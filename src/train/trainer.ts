@@ -146,7 +146,9 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     }
     progress.stop();
 
+    const validStarted = performance.now();
     const valid = evaluateLoss(model, data.valid);
+    const validSeconds = (performance.now() - validStarted) / 1000;
     const trainLoss = state.epochLossSum / state.epochWeightSum;
     const improved = state.bestValidLoss === null || valid.loss < state.bestValidLoss;
     const metrics: EpochMetrics = {
@@ -157,6 +159,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
       valid_ppl: Math.exp(valid.loss),
       tokens_per_s: state.epochTokens / state.epochSeconds,
       epoch_s: state.epochSeconds,
+      valid_s: validSeconds,
       lr: adam.lr,
       best: improved,
     };
