@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export.js';
 import { embeddingsCommand } from './commands/embeddings.js';
 import { serveCommand } from './commands/serve.js';
 import { evalCommand } from './commands/eval.js';
+import { experimentCommand } from './commands/experiment.js';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ program.addCommand(trainCommand());
 program.addCommand(generateCommand());
 program.addCommand(exportCommand());
 program.addCommand(evalCommand());
+program.addCommand(experimentCommand());
 program.addCommand(infoCommand());
 program.addCommand(embeddingsCommand());
 program.addCommand(serveCommand());

@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadEmbeddingInit } from '../train/embeddingInit.js';
 import { positiveInt } from './options.js';
 import { prepareData } from '../train/prepare.js';
 import { readSpecFile, resolveSpec } from '../train/spec.js';
@@ -20,7 +23,12 @@ export function trainCommand(): Command {
       const data = await prepareData(spec, o.out, { resume: !!o.resume, dataOverride: o.data });
       const killAfter = process.env.EN2PY_TEST_KILL_AFTER_STEP ? Number(process.env.EN2PY_TEST_KILL_AFTER_STEP) : undefined;
       process.stderr.write(`data: ${data.file}: train ${data.train.length}, valid ${data.valid.length} pairs; vocabularies en ${data.srcVocab.size}, py ${data.tgtVocab.size}\n`);
-      const r = train(spec, o.out, data, { resume: !!o.resume, killAfterStep: killAfter });
+      const log = (line: string) => process.stderr.write(line + '\n');
+      const fresh = !existsSync(path.join(o.out, 'checkpoint.safetensors'));
+      const init = fresh && (spec.embeddings.source || spec.embeddings.target)
+        ? loadEmbeddingInit(spec, { src: data.srcVocab, tgt: data.tgtVocab }, data.splits.train, log)
+        : undefined;
+      const r = train(spec, o.out, data, { resume: !!o.resume, killAfterStep: killAfter, init, log });
       const best = r.state.history.find((m) => m.epoch === r.state.bestEpoch);
       process.stdout.write(`${r.state.stopReason}; best epoch ${r.state.bestEpoch} (valid ppl ${best?.valid_ppl.toFixed(2)}); model in ${r.dir}\n`);
     });

@@ -45,9 +45,15 @@ export interface TrainerState {
   stopReason: string | null;
 }
 
+/** The parameter name of each tensor the optimiser updates (frozen embeddings have no Adam state). */
+function optimizedNames(model: Seq2SeqTransformer, adam: Adam): string[] {
+  const nameOf = new Map([...model.params.byName].map(([name, t]) => [t, name]));
+  return adam.params.map((p) => nameOf.get(p)!);
+}
+
 export function saveCheckpoint(file: string, model: Seq2SeqTransformer, adam: Adam, state: TrainerState): void {
   const tensors = weightsOf(model);
-  const names = [...model.params.byName.keys()];
+  const names = optimizedNames(model, adam);
   adam.params.forEach((p, i) => {
     tensors.set(`optimizer.m.${names[i]}`, { shape: [...p.shape], data: adam.m[i] });
     tensors.set(`optimizer.v.${names[i]}`, { shape: [...p.shape], data: adam.v[i] });
@@ -61,7 +67,7 @@ export function loadCheckpoint(file: string, model: Seq2SeqTransformer, adam: Ad
   const weights = new Map<string, NamedTensor>();
   for (const [name, t] of tensors) if (!name.startsWith('optimizer.')) weights.set(name, t);
   loadWeights(model, weights, file);
-  const names = [...model.params.byName.keys()];
+  const names = optimizedNames(model, adam);
   adam.params.forEach((_, i) => {
     const m = tensors.get(`optimizer.m.${names[i]}`);
     const v = tensors.get(`optimizer.v.${names[i]}`);

