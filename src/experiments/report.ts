@@ -285,6 +285,9 @@ export function writeReport(o: ReportOptions): { experiments: number; files: str
       'valid ppl at the best epoch per en2py model token. MBPP: its test split (tasks 11-510). Benchmark: the team\'s 120 problems (benchmarks/). ' +
       'Wall time: training steps + validation passes + embedding preparation + evaluation, on the machine in the runs table.' +
       (limited.length ? ` Evaluated on a prefix only: ${limited.join(', ')}.` : ''),
+    '',
+    `All ${rows.length} runs together: ${(rows.reduce((s, r) => s + r.result.wallSeconds, 0) / 3600).toFixed(1)} hours of wall time ` +
+      `(the sum of the last column; ${[...new Set(rows.map((r) => `${r.result.machine.cores} × ${r.result.machine.cpu}`))].join(', ')}).`,
   ];
   const rel = (f: string) => path.relative(o.resultsDir, f).split(path.sep).join('/');
   const doc = [
