@@ -12,6 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { Generator, type GenerateOptions } from '../decode/generator.js';
+import { rerankByParse } from '../decode/rerank.js';
 import type { SplitName } from '../data/split.js';
 import {
   benchmarkTasks,
@@ -56,6 +57,12 @@ export interface EvalCliOptions {
   topP?: number;
   seed: number;
   maxLen: number;
+  /** Syntax-aware decoding (src/decode/syntaxGuard.ts). */
+  guard: boolean;
+  /** Beams/samples: the most likely candidate that parses first (src/decode/rerank.ts). */
+  rerank: boolean;
+  /** Forbid a short cycle repeated more than this many times in a row (0 = off; src/decode/repetition.ts). */
+  maxRepeats: number;
   out?: string;
   json?: boolean;
 }
@@ -124,13 +131,22 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen };
-  return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen };
+  const syntax = { guard: o.guard, rerank: o.rerank && (o.beam > 1 || !!o.samples), maxRepeats: o.maxRepeats };
+  if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
+  return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  if (o.samples) return `${o.samples} samples per prompt (temperature ${o.temperature})`;
-  return o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
+  const extras = [o.guard ? 'syntax guard' : '', o.rerank && (o.beam > 1 || o.samples) ? 'parse rerank' : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
+  const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
+  return extras ? `${base}, ${extras}` : base;
+}
+
+/** With --rerank, each output becomes the most likely of its candidates that parses (one python3 for all). */
+async function maybeRerank(generations: SplitGeneration[], o: EvalCliOptions): Promise<SplitGeneration[]> {
+  if (!o.rerank) return generations;
+  const reranked = await rerankByParse(generations);
+  return generations.map((g, i) => (reranked[i].reranked ? { ...g, code: reranked[i].code, alternatives: reranked[i].alternatives, modelTokens: undefined } : g));
 }
 
 const seconds = (t0: number): number => Math.round((performance.now() - t0) / 10) / 100;
@@ -164,7 +180,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   const teacherS = seconds(t1);
 
   const t2 = performance.now();
-  const generations = generateAll(generator, pairs.map((p) => p.description), genOpts, `eval ${split}`);
+  const generations = await maybeRerank(generateAll(generator, pairs.map((p) => p.description), genOpts, `eval ${split}`), o);
   const generateS = seconds(t2);
 
   const t3 = performance.now();
@@ -205,7 +221,7 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
   const set = readExecSet(o);
   const loadS = seconds(t0);
   const t1 = performance.now();
-  const generations = generateAll(generator, set.problems.map((p) => p.prompt), genOpts, `eval ${set.name}`);
+  const generations = await maybeRerank(generateAll(generator, set.problems.map((p) => p.prompt), genOpts, `eval ${set.name}`), o);
   const generateS = seconds(t1);
   const t2 = performance.now();
   const samples = generations.map((g) => [g.code, ...(o.samples ? g.alternatives ?? [] : [])]);
@@ -234,7 +250,10 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const started = performance.now();
   const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
   const generator = new Generator(loaded);
-  const genOpts: GenerateOptions = { beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen };
+  const genOpts: GenerateOptions = {
+    beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen,
+    guard: o.guard, maxRepeats: o.maxRepeats,
+  };
   const r = chosen.length ? await evalExecution(loaded, generator, o, genOpts) : await evalSplit(loaded, generator, o, genOpts);
   const evalFile = path.join(o.out ?? loaded.dir, EVAL_FILE);
   writeJsonlAtomic(evalFile, r.records);

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { Generator, type GenerateOptions } from '../decode/generator.js';
+import { Generator, type GenerateOptions, type Generation } from '../decode/generator.js';
+import { rerankByParse } from '../decode/rerank.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -37,6 +38,11 @@ function readPrompts(file: string): Array<{ id: string | number; prompt: string 
   return out;
 }
 
+interface GenerateFlags {
+  model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
+  guard: boolean; rerank: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean;
+}
+
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
 export function generateCommand(): Command {
   return samplingOptions(
@@ -51,25 +57,34 @@ export function generateCommand(): Command {
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
     .option('--json', 'print a JSON object with code, alternatives and tokens')
-    .action((words: string[], o: { model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number; input?: string; output?: string; json?: boolean }) => {
+    .action(async (words: string[], o: GenerateFlags) => {
       const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
       const generator = new Generator(loaded);
-      const opts: GenerateOptions = { beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen };
+      const opts: GenerateOptions = {
+        beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
+        guard: o.guard, maxRepeats: o.maxRepeats,
+      };
+      // All candidates of all sentences are parsed by one python3 (it costs 0.1-1 s to start).
+      const rerank = o.rerank && (o.beam > 1 || !!o.samples);
+      const finish = async (gens: Generation[]) => {
+        if (!rerank) return gens.map((g) => ({ ...g, reranked: false }));
+        const r = await rerankByParse(gens);
+        return gens.map((g, i) => ({ ...g, code: r[i].code, alternatives: r[i].alternatives, reranked: r[i].reranked, tokens: r[i].reranked ? [] : g.tokens }));
+      };
       if (o.input) {
         if (words.length) throw new UserError('give either a sentence or --input FILE, not both');
-        const lines = readPrompts(o.input).map((p) => {
-          const g = generator.generate(p.prompt, opts);
-          return JSON.stringify({ id: p.id, prompt: p.prompt, code: g.code });
-        });
+        const prompts = readPrompts(o.input);
+        const gens = await finish(prompts.map((p) => generator.generate(p.prompt, opts)));
+        const lines = prompts.map((p, i) => JSON.stringify({ id: p.id, prompt: p.prompt, code: gens[i].code }));
         const text = lines.join('\n') + (lines.length ? '\n' : '');
         if (o.output) writeFileAtomic(o.output, text);
         else process.stdout.write(text);
         return;
       }
       const sentence = words.join(' ');
-      const g = generator.generate(sentence, opts);
+      const [g] = await finish([generator.generate(sentence, opts)]);
       if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
-      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
+      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
       else process.stdout.write(g.code);
     });
 }

@@ -1,5 +1,6 @@
 // Parsers for numeric command-line options, shared by the commands (commander prints their message).
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_MAX_REPEATS } from '../decode/generator.js';
 
 export function positiveInt(v: string): number {
   const n = Number(v);
@@ -25,9 +26,22 @@ export function integer(v: string): number {
   return n;
 }
 
-/** The decoding options `generate` and `eval` share: --length-penalty, --temperature, --top-k, --top-p. */
+export function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+}
+
+/**
+ * The decoding options `generate` and `eval` share: --length-penalty, --temperature,
+ * --top-k, --top-p, and the syntax-aware ones (on by default; `--no-guard
+ * --no-rerank --max-repeats 0` is the plain decoding the experiments use).
+ */
 export function samplingOptions(cmd: Command): Command {
   return cmd
+    .option('--no-guard', 'plain decoding: allow tokens that make the output impossible to complete as Python')
+    .option('--no-rerank', 'with beams or samples: keep the most likely candidate even when it does not parse')
+    .option('--max-repeats <n>', 'forbid repeating a short cycle of tokens more than n times in a row (0 = no limit)', nonNegativeInt, DEFAULT_MAX_REPEATS)
     .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, 1)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
     .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)

@@ -8,6 +8,14 @@ import type { LoadedModel } from '../model/bundle.js';
 import { tokenizeEnglish } from '../tokenize/english.js';
 import { modelTokensToCode } from '../tokenize/codeText.js';
 import { beamSearch, greedy, sample, type Hypothesis } from './search.js';
+import { SyntaxGuard } from './syntaxGuard.js';
+
+/**
+ * The repetition limit the command line and the server use unless told
+ * otherwise: on the default model's test split, greedy decoding with the syntax
+ * guard and this limit went from 63 % to 87 % syntax-valid (results/default-eval).
+ */
+export const DEFAULT_MAX_REPEATS = 4;
 
 export interface GenerateOptions {
   /** Beam size; 1 = greedy. */
@@ -21,6 +29,10 @@ export interface GenerateOptions {
   maxLen?: number;
   lengthPenalty?: number;
   attention?: boolean;
+  /** Syntax-aware decoding: never emit a token that makes the output impossible to complete as Python. */
+  guard?: boolean;
+  /** Forbid repeating a short cycle of tokens more than this many times in a row (0 / unset = off). */
+  maxRepeats?: number;
 }
 
 export interface Generation {
@@ -40,7 +52,13 @@ export interface Generation {
 }
 
 export class Generator {
+  private syntaxGuard?: SyntaxGuard;
+
   constructor(readonly loaded: LoadedModel) {}
+
+  private guard(): SyntaxGuard {
+    return (this.syntaxGuard ??= new SyntaxGuard(this.loaded.tgtVocab.tokens));
+  }
 
   encode(sentence: string): { ids: Int32Array; words: string[]; truncated: boolean } {
     const words = tokenizeEnglish(sentence);
@@ -66,7 +84,7 @@ export class Generator {
     const t0 = performance.now();
     const { ids, words, truncated } = this.encode(sentence);
     const model = this.loaded.model;
-    const common = { maxLen: opts.maxLen, attention: opts.attention };
+    const common = { maxLen: opts.maxLen, attention: opts.attention, guard: opts.guard ? this.guard() : undefined, maxRepeats: opts.maxRepeats };
     let hyps: Hypothesis[];
     if (opts.samples && opts.samples > 0) {
       hyps = sample(model, ids, { ...common, samples: opts.samples, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed });

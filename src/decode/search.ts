@@ -6,7 +6,9 @@
 import { noGrad, tidy, Rng } from '../tensor/index.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
 import { BOS, EOS, PAD, UNK } from '../tokenize/vocab.js';
-import { argmax, logSoftmaxRow } from './logits.js';
+import { logSoftmaxRow } from './logits.js';
+import { cycleBlockedTokens } from './repetition.js';
+import type { GuardState, SyntaxGuard } from './syntaxGuard.js';
 
 export interface Hypothesis {
   /** Output ids, without BOS and EOS. */
@@ -18,6 +20,8 @@ export interface Hypothesis {
   finished: boolean;
   /** Last-layer cross-attention per output token: weights over source positions (mean over heads). */
   attention?: number[][];
+  /** Where the syntax guard is after these ids (when decoding with one). */
+  guard?: GuardState;
 }
 
 export interface DecodeOptions {
@@ -26,6 +30,54 @@ export interface DecodeOptions {
   banUnk?: boolean;
   /** Record cross-attention weights for each output token. */
   attention?: boolean;
+  /** Only emit tokens that keep the output completable as Python (see syntaxGuard.ts). */
+  guard?: SyntaxGuard;
+  /** Forbid the token that would repeat a short cycle more than this many times in a row (0 = off; repetition.ts). */
+  maxRepeats?: number;
+}
+
+/** Whether the constraints (syntax guard, and unless `guardOnly` the repetition limit) let hypothesis h emit token id. */
+function allowedFor(h: Hypothesis, opts: DecodeOptions, remaining: number, guardOnly = false): ((id: number) => boolean) | null {
+  const repeats = opts.maxRepeats && !guardOnly ? cycleBlockedTokens(h.ids, opts.maxRepeats) : [];
+  const guard = opts.guard && h.guard ? { g: opts.guard, s: h.guard } : null;
+  if (!guard && repeats.length === 0) return null;
+  return (id) => !repeats.includes(id) && (!guard || guard.g.allows(guard.s, id, remaining));
+}
+
+/**
+ * Log-probabilities with every token the constraints forbid at −∞. The others
+ * keep their values, unnormalised, so a hypothesis steered away from the
+ * model's choice still scores as unlikely as it is. When the two constraints
+ * leave nothing (the guard demands the ")" the repetition limit forbids), the
+ * guard wins; when even it leaves nothing, nothing is forbidden.
+ */
+function constrain(lp: Float64Array, h: Hypothesis, opts: DecodeOptions, remaining: number): Float64Array {
+  for (const guardOnly of [false, true]) {
+    const ok = allowedFor(h, opts, remaining, guardOnly);
+    if (!ok) return lp;
+    const kept = lp.slice();
+    let any = false;
+    for (let j = 0; j < kept.length; j++) {
+      if (kept[j] === -Infinity) continue;
+      if (ok(j)) any = true;
+      else kept[j] = -Infinity;
+    }
+    if (any) return kept;
+  }
+  return lp;
+}
+
+/**
+ * The k best tokens the constraints allow. Checking the whole vocabulary at
+ * every step of every beam costs seconds per sentence, and the best allowed
+ * tokens are almost always among the model's top few, so those are tried first.
+ */
+function topAllowed(lp: Float64Array, h: Hypothesis, opts: DecodeOptions, remaining: number, k: number): number[] {
+  const ok = allowedFor(h, opts, remaining);
+  if (!ok) return topIds(lp, k);
+  const kept = topIds(lp, 4 * k).filter(ok);
+  if (kept.length >= k) return kept.slice(0, k);
+  return topIds(constrain(lp, h, opts, remaining), k);
 }
 
 /** Encoder output for one source sentence, replicated `rows` times (beams or samples). */
@@ -60,14 +112,16 @@ export function greedy(model: Seq2SeqTransformer, src: Int32Array, opts: DecodeO
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
     const state = start(model, src, 1, maxLen + 1);
-    const h: Hypothesis = { ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined };
+    const h: Hypothesis = { ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() };
     let token = BOS;
     for (let step = 0; step <= maxLen && !h.finished; step++) {
       tidy(() => {
         const { logits, weights } = model.decodeStep(state, Int32Array.of(token), opts.attention);
-        const lp = logSoftmaxRow(logits.data, 0, V, ban);
-        token = step === maxLen ? EOS : argmax(lp);
-        h.logProb += lp[token];
+        const raw = logSoftmaxRow(logits.data, 0, V, ban);
+        // Out of room, the sequence ends whatever the guard would say.
+        token = step === maxLen ? EOS : topAllowed(raw, h, opts, maxLen - step, 1)[0];
+        h.logProb += raw[token];
+        if (opts.guard && h.guard && token !== EOS) h.guard = opts.guard.advance(h.guard, token);
         if (weights) h.attention!.push(headMean(weights.data, 0, model.config.heads, src.length));
         if (token === EOS) h.finished = true;
         else h.ids.push(token);
@@ -97,7 +151,7 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
   const penalty = (len: number) => (alpha === 0 ? 1 : ((5 + len) / 6) ** alpha);
   return noGrad(() => tidy(() => {
     const state = start(model, src, beam, maxLen + 1);
-    let live: Hypothesis[] = [{ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined }];
+    let live: Hypothesis[] = [{ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() }];
     const finished: Hypothesis[] = [];
     const nBest = opts.nBest ?? beam;
     for (let step = 0; step <= maxLen && live.length > 0; step++) {
@@ -108,13 +162,13 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
         const { logits, weights: w } = model.decodeStep(state, tokens, opts.attention);
         const cands: Array<{ parent: number; id: number; logProb: number }> = [];
         live.forEach((h, r) => {
-          const lp = logSoftmaxRow(logits.data, r, V, ban);
+          const raw = logSoftmaxRow(logits.data, r, V, ban);
           if (step === maxLen) {
             // Out of room: the sequence must end here.
-            cands.push({ parent: r, id: EOS, logProb: h.logProb + lp[EOS] });
+            cands.push({ parent: r, id: EOS, logProb: h.logProb + raw[EOS] });
             return;
           }
-          for (const id of topIds(lp, beam + 1)) cands.push({ parent: r, id, logProb: h.logProb + lp[id] });
+          for (const id of topAllowed(raw, h, opts, maxLen - step, beam + 1)) cands.push({ parent: r, id, logProb: h.logProb + raw[id] });
         });
         return { candidates: cands, weights: w ? w.data.slice() : null };
       });
@@ -128,9 +182,10 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
           : parent.attention;
         if (c.id === EOS) {
           const len = parent.ids.length + 1;
-          finished.push({ ids: parent.ids, logProb: c.logProb, score: c.logProb / penalty(len), finished: true, attention });
+          finished.push({ ids: parent.ids, logProb: c.logProb, score: c.logProb / penalty(len), finished: true, attention, guard: parent.guard });
         } else if (next.length < beam) {
-          next.push({ ids: [...parent.ids, c.id], logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1), finished: false, attention });
+          const guard = opts.guard && parent.guard ? opts.guard.advance(parent.guard, c.id) : undefined;
+          next.push({ ids: [...parent.ids, c.id], logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1), finished: false, attention, guard });
           parents.push(c.parent);
         }
         if (next.length >= beam && finished.length >= nBest) break;
@@ -153,18 +208,18 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
   }));
 }
 
-/** The k ids with the highest values. */
+/** The k ids with the highest values, best first (ties: the lower id first). One pass; an insertion only when a value beats the k-th. */
 function topIds(xs: Float64Array, k: number): number[] {
   const ids: number[] = [];
   for (let j = 0; j < xs.length; j++) {
-    if (xs[j] === -Infinity) continue;
-    if (ids.length < k) {
-      ids.push(j);
-      ids.sort((a, b) => xs[b] - xs[a]);
-    } else if (xs[j] > xs[ids[k - 1]]) {
-      ids[k - 1] = j;
-      ids.sort((a, b) => xs[b] - xs[a]);
+    const v = xs[j];
+    if (v === -Infinity || (ids.length === k && v <= xs[ids[k - 1]])) continue;
+    let i = ids.length === k ? k - 1 : ids.length;
+    while (i > 0 && xs[ids[i - 1]] < v) {
+      ids[i] = ids[i - 1];
+      i--;
     }
+    ids[i] = j;
   }
   return ids;
 }
@@ -188,16 +243,18 @@ export function sample(model: Seq2SeqTransformer, src: Int32Array, opts: SampleO
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
     const state = start(model, src, n, maxLen + 1);
-    const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false }));
+    const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false, guard: opts.guard?.start() }));
     for (let step = 0; step <= maxLen && hyps.some((h) => !h.finished); step++) {
       const tokens = Int32Array.from(hyps, (h) => (h.ids.length ? h.ids[h.ids.length - 1] : BOS));
       tidy(() => {
         const { logits } = model.decodeStep(state, tokens);
         hyps.forEach((h, r) => {
           if (h.finished) return;
-          const lp = logSoftmaxRow(logits.data, r, V, ban);
+          const raw = logSoftmaxRow(logits.data, r, V, ban);
+          const lp = step === maxLen ? raw : constrain(raw, h, opts, maxLen - step);
           const id = step === maxLen ? EOS : draw(lp, temperature, opts.topK ?? 0, opts.topP ?? 1, rng);
           h.logProb += lp[id];
+          if (opts.guard && h.guard && id !== EOS) h.guard = opts.guard.advance(h.guard, id);
           if (id === EOS) h.finished = true;
           else h.ids.push(id);
           h.score = h.logProb;

@@ -151,7 +151,11 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ s
 
   // Evaluation, each set written as soon as it is done.
   const evalStarted = performance.now();
-  const base: EvalCliOptions = { model: relative(runDir), split: 'test', beam: 1, lengthPenalty: 0, temperature: 1, seed: 1, maxLen: 256, limit: o.evalLimit };
+  // Plain greedy decoding, as the original project evaluated: the experiments compare training, not decoding.
+  const base: EvalCliOptions = {
+    model: relative(runDir), split: 'test', beam: 1, lengthPenalty: 0, temperature: 1, seed: 1, maxLen: 256, limit: o.evalLimit,
+    guard: false, rerank: false, maxRepeats: 0,
+  };
   const sets: Array<[EvalSetName, Partial<EvalCliOptions> | null]> = [
     ['test', {}],
     ['mbpp', o.mbpp ? { mbpp: o.mbpp } : null],

@@ -69,3 +69,4 @@ export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxChe
     child.stdin.end(JSON.stringify(sources));
   });
 }
+

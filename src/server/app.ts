@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { Generator, type Generation } from '../decode/generator.js';
+import { DEFAULT_MAX_REPEATS, Generator, type Generation } from '../decode/generator.js';
 import type { LoadedModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
@@ -48,6 +48,8 @@ export interface GenerateResponse {
   valid: boolean | null;
   /** Python's message when `code` does not parse. */
   syntaxError?: string;
+  /** The most likely candidate did not parse, so `code` is the most likely one that does (tokens and attention are then empty). */
+  reranked: boolean;
   alternatives: string[];
   alternativesValid: Array<boolean | null>;
   tokens: string[];
@@ -190,7 +192,10 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     try {
       g = await queue.push(() => {
         queuedMs = performance.now() - queuedAt;
-        return generator.generate(r.prompt, { beam: r.beam ?? (r.samples ? undefined : 4), samples: r.samples, temperature: r.temperature ?? 0.8, maxLen, attention: true });
+        return generator.generate(r.prompt, {
+          beam: r.beam ?? (r.samples ? undefined : 4), samples: r.samples, temperature: r.temperature ?? 0.8, maxLen, attention: true,
+          guard: true, maxRepeats: DEFAULT_MAX_REPEATS,
+        });
       });
     } catch (err) {
       if (err instanceof QueueFullError) throw new HttpError(503, err.message, { 'Retry-After': '2' });
@@ -200,21 +205,33 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     // Beams often end in the same code by different token paths: show each text once.
     // (compared without trailing whitespace: one beam may end in an extra newline).
     const seen = new Set([g.code.trimEnd()]);
-    const alternatives = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
-    const checks = await syntax.check([g.code, ...alternatives]);
+    let alternatives = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
+    let checks = await syntax.check([g.code, ...alternatives]);
+    // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is shown.
+    // Its tokens and attention were not kept, so the response leaves them empty.
+    let code = g.code;
+    const firstValid = checks.findIndex((c) => c?.ok);
+    const reranked = firstValid > 0;
+    if (reranked) {
+      const all = [g.code, ...alternatives];
+      code = all[firstValid];
+      alternatives = all.filter((_, i) => i !== firstValid);
+      checks = [checks[firstValid], ...checks.filter((_, i) => i !== firstValid)];
+    }
     const [main, ...alts] = checks;
     return {
       prompt: r.prompt,
-      code: g.code,
+      code,
+      reranked,
       valid: main ? main.ok : null,
       ...(main && !main.ok ? { syntaxError: main.line ? `line ${main.line}: ${main.message}` : main.message } : {}),
       alternatives,
       alternativesValid: alts.map((c) => (c ? c.ok : null)),
-      tokens: g.tokens,
+      tokens: reranked ? [] : g.tokens,
       words: g.words,
       truncated: g.truncated,
-      attention: (g.attention ?? []).map((row) => row.map(round)),
-      highlight: { code: highlightPython(g.code), alternatives: alternatives.map(highlightPython) },
+      attention: reranked ? [] : (g.attention ?? []).map((row) => row.map(round)),
+      highlight: { code: highlightPython(code), alternatives: alternatives.map(highlightPython) },
       ms: Math.round(g.ms * 10) / 10,
       queuedMs: Math.round(queuedMs * 10) / 10,
     };

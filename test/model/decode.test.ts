@@ -6,6 +6,8 @@ import { noGrad, tidy, Rng } from '../../src/tensor/index.js';
 import { Seq2SeqTransformer } from '../../src/model/transformer.js';
 import { seedConfig, type ModelConfig } from '../../src/model/config.js';
 import { beamSearch, greedy, sample } from '../../src/decode/search.js';
+import { SyntaxGuard } from '../../src/decode/syntaxGuard.js';
+import { cycleBlockedTokens } from '../../src/decode/repetition.js';
 
 const V_SRC = 30;
 const V_TGT = 40;
@@ -78,5 +80,36 @@ test('greedy can return the cross-attention of each output token over the source
   for (const row of g.attention!) {
     assert.equal(row.length, 3);
     assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-4);
+  }
+});
+
+test('with the syntax guard, every strategy emits only what the guard allows; the repetition limit holds', () => {
+  // 40 target tokens: specials, structure, brackets, string pieces and names, so an untrained model wanders among them.
+  const tokens = ['<pad>', '<unk>', '<bos>', '<eos>', '<nl>', '<indent>', '<dedent>', '(', ')', '[', ']', '{', '}', ':', "'", "##'", '##a', '##b', 'x', 'y', 'def', 'return', '=', '+', ',', 'if', 'for', 'in', '1', '2', 'print', 'len', '.', '*', '-', '##c', 'z', 'while', 'else', 'pass'];
+  assert.equal(tokens.length, V_TGT);
+  const guard = new SyntaxGuard(tokens);
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 6; trial++) {
+    const model = tinyModel({}, 20 + trial);
+    const src = Int32Array.from({ length: 6 }, () => 4 + rng.int(V_SRC - 4));
+    const outputs = [
+      greedy(model, src, { guard, maxRepeats: 3, maxLen: 30 }).ids,
+      ...beamSearch(model, src, { guard, maxRepeats: 3, maxLen: 30, beam: 3 }).map((h) => h.ids),
+      ...sample(model, src, { guard, maxRepeats: 3, maxLen: 30, samples: 3, seed: trial }).map((h) => h.ids),
+    ];
+    for (const ids of outputs) {
+      let s = guard.start();
+      ids.forEach((id, i) => {
+        assert.ok(guard.allows(s, id, 30 - i), `trial ${trial}: ${ids.map((j) => tokens[j]).join(' ')}: ${tokens[id]} at ${i}`);
+        s = guard.advance(s, id);
+      });
+      assert.equal(s.brackets, '', `closed brackets: ${ids.map((j) => tokens[j]).join(' ')}`);
+      assert.equal(s.quote, '', 'closed strings');
+    }
+    // The repetition limit alone (with the guard, the guard's demands win over it).
+    const plain = [greedy(model, src, { maxRepeats: 2, maxLen: 30 }).ids, ...beamSearch(model, src, { maxRepeats: 2, maxLen: 30, beam: 3 }).map((h) => h.ids)];
+    for (const ids of plain) {
+      ids.forEach((id, i) => assert.ok(!cycleBlockedTokens(ids.slice(0, i), 2).includes(id), `a cycle repeated a third time: ${ids.slice(0, i + 1).map((j) => tokens[j]).join(' ')}`));
+    }
   }
 });

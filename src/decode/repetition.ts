@@ -1,0 +1,27 @@
+/**
+ * Stopping degenerate loops: small models decoding greedily often fall into a
+ * cycle ("D", "D", "D", … or zip(zip(zip(…) until the length limit. Code does
+ * repeat itself ([0, 0, 0, 0]), so n-gram blocking would be wrong; instead we
+ * forbid only the token that would make a short cycle repeat more than
+ * `maxRepeats` times in a row. In the English→Python training split, 15 of
+ * 2,445 programs (0.6 %) have a cycle of period ≤ 12 repeated 5 or more times;
+ * 40 % of the seed model's greedy outputs did.
+ */
+
+/**
+ * Tokens that would start one more repetition of a cycle (period ≤ maxPeriod)
+ * that `ids` already ends with maxRepeats times in a row.
+ */
+export function cycleBlockedTokens(ids: readonly number[], maxRepeats: number, maxPeriod = 12): number[] {
+  const blocked: number[] = [];
+  const n = ids.length;
+  for (let p = 1; p <= maxPeriod; p++) {
+    // The last maxRepeats · p tokens are maxRepeats copies of a p-cycle; ids[n - p] would begin the next.
+    const span = maxRepeats * p;
+    if (n < span) break;
+    let periodic = true;
+    for (let i = n - span + p; i < n && periodic; i++) periodic = ids[i] === ids[i - p];
+    if (periodic && !blocked.includes(ids[n - p])) blocked.push(ids[n - p]);
+  }
+  return blocked;
+}
