@@ -43,6 +43,10 @@ interface Metric {
   decimals: number;
   higher: boolean;
   value: (r: ExperimentResult) => number | null;
+  /** The smallest step the metric can take (one example of the set, in percentage points), so a 0 spread is not read as "no noise". */
+  step?: (r: ExperimentResult) => number;
+  /** Short title for the plot panels. */
+  short: string;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -53,16 +57,22 @@ const evalField = (r: ExperimentResult, set: 'test' | 'mbpp' | 'benchmark', ...k
   return v;
 };
 
+/** One example's worth of a share over a set, in percentage points. */
+const oneOf = (set: 'test' | 'mbpp' | 'benchmark', field: string) => (r: ExperimentResult) => {
+  const n = num(evalField(r, set, field));
+  return n ? 100 / n : 0;
+};
+
 export const METRICS: Metric[] = [
-  { key: 'validPpl', label: 'valid ppl', unit: '', decimals: 2, higher: false, value: (r) => num(r.training.bestValidPpl) },
-  { key: 'bleu', label: 'BLEU', unit: '', decimals: 2, higher: true, value: (r) => num(evalField(r, 'test', 'bleu')) },
-  { key: 'codebleu', label: 'CodeBLEU', unit: '', decimals: 4, higher: true, value: (r) => num(evalField(r, 'test', 'codebleu', 'codebleu')) },
-  { key: 'exact', label: 'exact match', unit: '%', decimals: 2, higher: true, value: (r) => pctOf(evalField(r, 'test', 'exactMatch')) },
-  { key: 'syntax', label: 'syntax-valid', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'test', 'syntaxValidity')) },
-  { key: 'mbpp', label: 'MBPP pass@1', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'mbpp', 'passAtK', 'pass@1')) },
-  { key: 'mbppBound', label: 'MBPP pass@1 bound', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'mbpp', 'boundPassAtK', 'pass@1')) },
-  { key: 'bench', label: 'benchmark pass@1', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'benchmark', 'passAtK', 'pass@1')) },
-  { key: 'benchBound', label: 'benchmark pass@1 bound', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'benchmark', 'boundPassAtK', 'pass@1')) },
+  { key: 'validPpl', label: 'valid ppl', short: 'valid ppl (lower better)', unit: '', decimals: 2, higher: false, value: (r) => num(r.training.bestValidPpl) },
+  { key: 'bleu', label: 'BLEU', short: 'BLEU', unit: '', decimals: 2, higher: true, value: (r) => num(evalField(r, 'test', 'bleu')) },
+  { key: 'codebleu', label: 'CodeBLEU', short: 'CodeBLEU', unit: '', decimals: 4, higher: true, value: (r) => num(evalField(r, 'test', 'codebleu', 'codebleu')) },
+  { key: 'exact', label: 'exact match', short: 'exact match', unit: '%', decimals: 2, higher: true, value: (r) => pctOf(evalField(r, 'test', 'exactMatch')), step: oneOf('test', 'examples') },
+  { key: 'syntax', label: 'syntax-valid', short: 'syntax-valid', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'test', 'syntaxValidity')), step: oneOf('test', 'examples') },
+  { key: 'mbpp', label: 'MBPP pass@1', short: 'MBPP pass@1', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'mbpp', 'passAtK', 'pass@1')), step: oneOf('mbpp', 'problems') },
+  { key: 'mbppBound', label: 'MBPP pass@1 bound', short: 'MBPP bound', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'mbpp', 'boundPassAtK', 'pass@1')), step: oneOf('mbpp', 'problems') },
+  { key: 'bench', label: 'benchmark pass@1', short: 'benchmark', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'benchmark', 'passAtK', 'pass@1')), step: oneOf('benchmark', 'problems') },
+  { key: 'benchBound', label: 'benchmark pass@1 bound', short: 'bench. bound', unit: '%', decimals: 1, higher: true, value: (r) => pctOf(evalField(r, 'benchmark', 'boundPassAtK', 'pass@1')), step: oneOf('benchmark', 'problems') },
 ];
 const metric = (key: string): Metric => METRICS.find((m) => m.key === key)!;
 
@@ -131,10 +141,12 @@ function spreadSection(rows: Row[], o: ReportOptions): string[] {
     const a = m.value(base.result), b = m.value(twin.result);
     return a === null || b === null ? null : Math.abs(a - b);
   });
+  // A difference must also be more than one example's worth: two seeds that both pass 1 of 500 tasks have spread 0, not no noise.
+  const threshold = cols.map((m, i) => (spread[i] === null ? null : Math.max(spread[i]!, m.step ? m.step(base.result) : 0)));
   const head = ['experiment', ...cols.map((m) => `Δ ${m.label}`), 'beyond the seed spread'];
   const lines = [
     `Each cell is the experiment minus ${o.baseline}. The first row is the noise level: how far the baseline moves when only its training seed changes (${o.seedTwin}).`,
-    'A difference counts as real only when it is larger than that spread; ✱ marks those, and the last column names them (▲ better, ▼ worse).',
+    'A difference counts as real only when it is larger than that spread (and than one example of the set, for shares of examples); ✱ marks those, and the last column names them (▲ better, ▼ worse).',
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
@@ -147,7 +159,7 @@ function spreadSection(rows: Row[], o: ReportOptions): string[] {
       const a = m.value(r.result), b = m.value(base.result);
       if (a === null || b === null) return 'n/a';
       const d = a - b;
-      const real = spread[i] !== null && Math.abs(d) > spread[i]!;
+      const real = threshold[i] !== null && Math.abs(d) > threshold[i]! + 1e-9;
       if (real) beyond.push(`${m.label} ${(d > 0) === m.higher ? '▲' : '▼'}`);
       return `${d >= 0 ? '+' : ''}${d.toFixed(m.decimals)}${real ? ' ✱' : ''}`;
     });
@@ -266,7 +278,7 @@ function plots(rows: Row[], dir: string): string[] {
     xLabel: 'epoch', yLabel: 'loss (nats / token)', series,
   }));
   const panels = ['validPpl', 'bleu', 'codebleu', 'exact', 'syntax', 'mbppBound', 'benchBound'].map(metric).map((m) => ({
-    title: `${m.label}${m.higher ? '' : ' (lower is better)'}`, unit: m.unit, decimals: Math.min(m.decimals, 2), values: rows.map((r) => m.value(r.result)),
+    title: m.short, unit: m.unit, decimals: Math.min(m.decimals, 2), values: rows.map((r) => m.value(r.result)),
   }));
   writeFileAtomic(path.join(dir, 'metrics.svg'), barChart({ title: 'Main metrics per experiment (test split, greedy decoding)', categories: rows.map((r) => r.name), panels }));
   return ['loss.svg', 'metrics.svg'].map((f) => path.join(dir, f));
