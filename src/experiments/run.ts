@@ -14,7 +14,7 @@
  * evaluation already written is not redone.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -133,6 +133,50 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ s
     throw new UserError(`${relative(resultFile)} holds results of a different config or evaluation of ${exp.name}; delete ${relative(resultsDir)} and ${relative(runDir)} to run it again`);
   }
   preflight(exp);
+  const release = lockRun(runDir, exp.name);
+  try {
+    return await trainEvaluateRecord(exp, o, { resultsDir, runDir, resultFile, log });
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One process per experiment at a time: two `experiment run` commands (two
+ * terminals, two machines sharing a disk) must not train into the same folder.
+ * A lock left by a process that died is taken over.
+ */
+function lockRun(runDir: string, name: string): () => void {
+  mkdirSync(runDir, { recursive: true });
+  const file = path.join(runDir, 'run.lock');
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid} ${os.hostname()}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const [pid, host] = readFileSync(file, 'utf8').trim().split(' ');
+      if (host === os.hostname() && !alive(Number(pid))) { rmSync(file, { force: true }); continue; }
+      throw new UserError(`${name} is being run by process ${pid} on ${host} (${relative(file)}); wait for it, or delete the lock if that process is gone`);
+    }
+  }
+  throw new UserError(`${relative(file)}: could not take the lock`);
+}
+
+async function trainEvaluateRecord(
+  exp: Experiment,
+  o: RunOptions,
+  where: { resultsDir: string; runDir: string; resultFile: string; log: (line: string) => void },
+): Promise<{ status: 'done'; result: ExperimentResult }> {
+  const { resultsDir, runDir, resultFile, log } = where;
   const fresh = !existsSync(path.join(runDir, 'checkpoint.safetensors'));
   if (fresh) rmSync(resultsDir, { recursive: true, force: true }); // evaluations of an earlier, abandoned run
   mkdirSync(resultsDir, { recursive: true });

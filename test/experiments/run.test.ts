@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData } from '../train/fixtures.js';
@@ -109,4 +110,14 @@ test('an interrupted experiment resumes where it stopped', { skip: NO_PYTHON }, 
   const result = JSON.parse(readFileSync(path.join(s.results, 'tiny', 'result.json'), 'utf8'));
   assert.equal(result.training.epochs, 2);
   assert.deepEqual(readdirSync(s.runs), ['tiny']);
+});
+
+test('an experiment another live process is running is not started twice', (t) => {
+  const s = setup(t, { tiny: tiny() });
+  mkdirSync(path.join(s.runs, 'tiny'), { recursive: true });
+  writeFileSync(path.join(s.runs, 'tiny', 'run.lock'), `${process.pid} ${os.hostname()}\n`); // this test process: alive
+  const r = en2py(['experiment', 'run', 'tiny', ...s.flags]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`tiny is being run by process ${process.pid}`));
+  assert.ok(!existsSync(path.join(s.runs, 'tiny', 'checkpoint.safetensors')), 'nothing trained');
 });
