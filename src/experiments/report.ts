@@ -257,6 +257,44 @@ function embeddingSection(rows: Row[]): string[] {
   return lines.length ? lines : ['No experiment used pretrained embeddings.'];
 }
 
+/**
+ * The quality work's steps that are in the default model, measured on it
+ * (results/default-eval: `plain/` without them, the top folder with them), so
+ * the gain of each step shows next to the experiments.
+ */
+function defaultModelSection(resultsDir: string): string[] {
+  const dir = path.join(resultsDir, 'default-eval');
+  const read = (f: string): Record<string, unknown> | null => {
+    const file = path.join(dir, f);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : null;
+  };
+  const rows: Array<[string, string, string]> = [
+    ['greedy, plain', 'plain/greedy.json', 'plain/mbpp.json'],
+    ['greedy + syntax guard + repetition limit', 'greedy.json', 'mbpp.json'],
+    ['beam 5, plain', 'plain/beam5.json', ''],
+    ['beam 5 + syntax guard + repetition limit + rerank by parse', 'beam5.json', ''],
+  ];
+  const lines = ['| decoding of models/default | BLEU | CodeBLEU | exact match | syntax-valid | MBPP syntax-valid | MBPP pass@1 (strict / bound) |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  let any = false;
+  for (const [label, testFile, mbppFile] of rows) {
+    const t = read(testFile);
+    if (!t) continue;
+    any = true;
+    const m = mbppFile ? read(mbppFile) : null;
+    const pc = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(1)} %` : 'n/a');
+    const cb = (t.codebleu as { codebleu?: number } | undefined)?.codebleu;
+    lines.push(`| ${label} | ${(t.bleu as number).toFixed(2)} | ${typeof cb === 'number' ? cb.toFixed(4) : 'n/a'} | ${pc(t.exactMatch)} | ${pc(t.syntaxValidity)} | ` +
+      `${m ? pc(m.syntaxValidity) : '-'} | ${m ? `${pc((m.passAtK as Record<string, number>)['pass@1'])} / ${pc((m.boundPassAtK as Record<string, number>)['pass@1'])}` : '-'} |`);
+  }
+  if (!any) return ['No evaluation of the default model in results/default-eval yet.'];
+  return [
+    'Decoding steps of the quality work that the default model uses, each measured on it (the same test split; `results/default-eval/plain/*.json` without them, ' +
+      '`results/default-eval/*.json` with them; regenerate with `en2py eval`, see the README).',
+    '',
+    ...lines,
+  ];
+}
+
 function runsSection(rows: Row[]): string[] {
   const lines = ['| experiment | what | stop | train (steps + validation) | evaluation | commit | machine |', '| --- | --- | --- | ---: | ---: | --- | --- |'];
   for (const r of rows) {
@@ -316,6 +354,10 @@ export function writeReport(o: ReportOptions): { experiments: number; files: str
     '## Which metric agrees with execution?',
     '',
     ...agreementSection(rows),
+    '',
+    '## Quality steps in the default model',
+    '',
+    ...defaultModelSection(o.resultsDir),
     '',
     '## Embeddings (E2, E3)',
     '',
