@@ -147,6 +147,7 @@ function spreadSection(rows: Row[], o: ReportOptions): string[] {
   const lines = [
     `Each cell is the experiment minus ${o.baseline}. The first row is the noise level: how far the baseline moves when only its training seed changes (${o.seedTwin}).`,
     'A difference counts as real only when it is larger than that spread (and than one example of the set, for shares of examples); ✱ marks those, and the last column names them (▲ better, ▼ worse).',
+    'Two seeds give one sample of the noise, not its size: a difference just past the spread is a hint; several times the spread is a finding.',
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
