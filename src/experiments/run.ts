@@ -28,7 +28,7 @@ import { repoRoot } from '../paths.js';
 import type { EpochMetrics } from '../train/checkpoint.js';
 import { loadEmbeddingInit, type EmbeddingInitSummary } from '../train/embeddingInit.js';
 import { prepareData } from '../train/prepare.js';
-import type { RunSpec } from '../train/spec.js';
+import { resolveSpec, type RunSpec } from '../train/spec.js';
 import { train } from '../train/trainer.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { Experiment } from './registry.js';
@@ -117,6 +117,20 @@ export function preflight(exp: Experiment): void {
   }
 }
 
+/**
+ * Whether a recorded config is the one asked for. The recorded one is resolved
+ * again first, so options added to the schema since (with their defaults) do
+ * not make a finished experiment look different.
+ */
+function sameConfig(recorded: unknown, spec: RunSpec): boolean {
+  const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  try {
+    return isDeepStrictEqual(plain(resolveSpec(recorded, 'recorded config')), plain(spec));
+  } catch {
+    return false;
+  }
+}
+
 const relative = (p: string) => path.relative(process.cwd(), p) || '.';
 
 export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ status: 'skipped' | 'done'; result: ExperimentResult }> {
@@ -126,7 +140,7 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ s
   const resultFile = path.join(resultsDir, RESULT_FILE);
   if (existsSync(resultFile)) {
     const done = readJson<ExperimentResult>(resultFile);
-    if (isDeepStrictEqual(done.config, JSON.parse(JSON.stringify(exp.spec))) && (done.evalLimit ?? undefined) === o.evalLimit) {
+    if (sameConfig(done.config, exp.spec) && (done.evalLimit ?? undefined) === o.evalLimit) {
       log(`${exp.name}: finished already (${relative(resultFile)}), skipped`);
       return { status: 'skipped', result: done };
     }

@@ -42,6 +42,11 @@ export const dataOptionsSchema = z
     valid: z.number().min(0).lt(1),
     test: z.number().min(0).lt(1),
     minFreq: z.number().int().positive(),
+    /**
+     * Extra TRAINING pairs from other sets (src/data/extra.ts): CoNaLa's train set, MBPP's tasks 601-974.
+     * path null = the copy in ../shared/data. Validation and test stay the main set's.
+     */
+    extra: z.array(z.object({ source: z.enum(['conala', 'mbpp']), path: z.string().nullable().default(null) }).strict()),
   })
   .strict();
 
@@ -71,5 +76,5 @@ export function seedTrainOptions(): TrainOptions {
 }
 
 export function defaultDataOptions(): DataOptions {
-  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2 };
+  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2, extra: [] };
 }

@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { loadExtraPairs } from '../data/extra.js';
 import { loadCleanPairs } from '../data/load.js';
+import { benchmarkPath, readBenchmark } from '../eval/benchmark.js';
 import { buildVocabularies, splitCleaned } from '../data/prepare.js';
 import { resolveDataPath } from '../data/resolve.js';
 import type { CleanPair } from '../data/clean.js';
@@ -35,7 +37,12 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
   const file = resolveDataPath({ data: dataOverride ?? spec.data.path ?? undefined });
   const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
   const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test, grouped: spec.data.grouped });
-  return { file, format: cleaned.format, splits, report };
+  if (spec.data.extra.length === 0) return { file, format: cleaned.format, splits, report };
+  const benchmarkPrompts = readBenchmark(benchmarkPath()).map((p) => p.prompt);
+  const extra = await loadExtraPairs(spec.data.extra, [...splits.valid, ...splits.test], benchmarkPrompts);
+  const train = [...splits.train, ...extra.pairs];
+  const pairs = { ...(report as { pairs?: Record<string, number> }).pairs, train: train.length };
+  return { file, format: cleaned.format, splits: { ...splits, train }, report: { ...report, pairs, extra: extra.reports } };
 }
 
 export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {

@@ -1,0 +1,80 @@
+/**
+ * Extra training pairs from other data sets (issue 8: "more data"): CoNaLa's
+ * curated train set and MBPP's training tasks (601-974). They join the TRAIN
+ * split only; the validation and test splits stay those of the English→Python
+ * set, so scores remain comparable with runs without extra data.
+ *
+ * Nothing evaluated may leak in: MBPP tasks outside 601-974 (its test split
+ * 11-510 is a benchmark here) are never read, and an extra pair is dropped when
+ * it shares a description key or code key with a valid/test pair (the split's
+ * own grouping rule) or when its description is a near-duplicate of a team
+ * benchmark prompt.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { nearDuplicates } from '../eval/benchmark.js';
+import { repoRoot } from '../paths.js';
+import type { CleanPair } from './clean.js';
+import { loadCleanPairs } from './load.js';
+import { codeKey, descriptionKey } from './split.js';
+
+export type ExtraSource = 'conala' | 'mbpp';
+
+/** MBPP's official training tasks; the only MBPP tasks en2py may train on. */
+export const MBPP_TRAIN_TASKS = { first: 601, last: 974 };
+
+/** The shared copies beside the repository (DESIGN.md: ../shared/data). */
+export function defaultExtraPath(source: ExtraSource): string {
+  const shared = path.resolve(repoRoot, '..', 'shared', 'data');
+  return source === 'conala' ? path.join(shared, 'conala', 'conala-train.json') : path.join(shared, 'mbpp', 'mbpp.jsonl');
+}
+
+export interface ExtraReport {
+  source: ExtraSource;
+  file: string;
+  read: number;
+  /** Dropped because they group with a valid or test pair of the main split. */
+  leakingIntoEvaluation: number;
+  /** Dropped because the description is a near-duplicate (Jaccard ≥ 0.8) of a benchmark prompt. */
+  nearBenchmark: number;
+  /** MBPP only: tasks outside 601-974, never used. */
+  notTrainingTasks: number;
+  added: number;
+}
+
+export async function loadExtraPairs(
+  sources: ReadonlyArray<{ source: ExtraSource; path: string | null }>,
+  evaluated: readonly CleanPair[],
+  benchmarkPrompts: readonly string[],
+): Promise<{ pairs: CleanPair[]; reports: ExtraReport[] }> {
+  const heldOutDescriptions = new Set(evaluated.map((p) => descriptionKey(p.description)));
+  const heldOutCode = new Set(evaluated.map((p) => codeKey(p.code)));
+  const pairs: CleanPair[] = [];
+  const reports: ExtraReport[] = [];
+  for (const { source, path: given } of sources) {
+    const file = given ?? defaultExtraPath(source);
+    if (!existsSync(file)) throw new UserError(`${file}: no such file (data.extra ${source}); give its path in the config`);
+    const { pairs: read } = await loadCleanPairs(file, { format: source });
+    const report: ExtraReport = { source, file, read: read.length, leakingIntoEvaluation: 0, nearBenchmark: 0, notTrainingTasks: 0, added: 0 };
+    const candidates = read.filter((p) => {
+      if (source === 'mbpp' && !(p.taskId !== undefined && p.taskId >= MBPP_TRAIN_TASKS.first && p.taskId <= MBPP_TRAIN_TASKS.last)) {
+        report.notTrainingTasks++;
+        return false;
+      }
+      if (heldOutDescriptions.has(descriptionKey(p.description)) || heldOutCode.has(codeKey(p.code))) {
+        report.leakingIntoEvaluation++;
+        return false;
+      }
+      return true;
+    });
+    const near = new Set(nearDuplicates(candidates.map((p) => p.description), benchmarkPrompts).map((d) => d.prompt));
+    for (const p of candidates) {
+      if (near.has(p.description)) report.nearBenchmark++;
+      else pairs.push(p);
+    }
+    report.added = pairs.length - reports.reduce((n, r) => n + r.added, 0);
+    reports.push(report);
+  }
+  return { pairs, reports };
+}
