@@ -47,6 +47,8 @@ export const dataOptionsSchema = z
      * path null = the copy in ../shared/data. Validation and test stay the main set's.
      */
     extra: z.array(z.object({ source: z.enum(['conala', 'mbpp']), path: z.string().nullable().default(null) }).strict()),
+    /** Add up to this many copies of each training pair with its local variables consistently renamed (src/data/augment.ts). */
+    renamedCopies: z.number().int().nonnegative(),
   })
   .strict();
 
@@ -76,5 +78,5 @@ export function seedTrainOptions(): TrainOptions {
 }
 
 export function defaultDataOptions(): DataOptions {
-  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2, extra: [] };
+  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2, extra: [], renamedCopies: 0 };
 }

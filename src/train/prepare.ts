@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { renamedCopies } from '../data/augment.js';
 import { loadExtraPairs } from '../data/extra.js';
 import { loadCleanPairs } from '../data/load.js';
 import { benchmarkPath, readBenchmark } from '../eval/benchmark.js';
@@ -37,12 +38,22 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
   const file = resolveDataPath({ data: dataOverride ?? spec.data.path ?? undefined });
   const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
   const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test, grouped: spec.data.grouped });
-  if (spec.data.extra.length === 0) return { file, format: cleaned.format, splits, report };
-  const benchmarkPrompts = readBenchmark(benchmarkPath()).map((p) => p.prompt);
-  const extra = await loadExtraPairs(spec.data.extra, [...splits.valid, ...splits.test], benchmarkPrompts);
-  const train = [...splits.train, ...extra.pairs];
+  if (spec.data.extra.length === 0 && spec.data.renamedCopies === 0) return { file, format: cleaned.format, splits, report };
+  let train = splits.train;
+  const more: Record<string, unknown> = {};
+  if (spec.data.extra.length) {
+    const benchmarkPrompts = readBenchmark(benchmarkPath()).map((p) => p.prompt);
+    const extra = await loadExtraPairs(spec.data.extra, [...splits.valid, ...splits.test], benchmarkPrompts);
+    train = [...train, ...extra.pairs];
+    more.extra = extra.reports;
+  }
+  if (spec.data.renamedCopies) {
+    const copies = renamedCopies(train, spec.data.renamedCopies, spec.data.splitSeed);
+    train = [...train, ...copies];
+    more.renamedCopies = copies.length;
+  }
   const pairs = { ...(report as { pairs?: Record<string, number> }).pairs, train: train.length };
-  return { file, format: cleaned.format, splits: { ...splits, train }, report: { ...report, pairs, extra: extra.reports } };
+  return { file, format: cleaned.format, splits: { ...splits, train }, report: { ...report, pairs, ...more } };
 }
 
 export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
