@@ -42,14 +42,17 @@ function runCommand(): Command {
 
 function listCommand(): Command {
   return new Command('list')
-    .description('list the experiments and whether their results exist')
+    .description('list the experiments: done (results exist), running (locked by a process), started (a checkpoint, no process), pending')
     .option('--experiments <dir>', 'folder of experiment configs', EXPERIMENTS_DIR)
     .option('--results <dir>', 'folder of results', RESULTS_DIR)
-    .action((o: { experiments: string; results: string }) => {
+    .option('--runs <dir>', 'folder of training runs', RUNS_DIR)
+    .action((o: { experiments: string; results: string; runs: string }) => {
       for (const name of listExperimentNames(o.experiments)) {
         const exp = readExperiment(name, o.experiments);
-        const done = existsSync(path.join(o.results, name, 'result.json'));
-        process.stdout.write(`${name.padEnd(24)} ${done ? 'done   ' : 'pending'}  ${exp.spec.description ?? ''}\n`);
+        const status = existsSync(path.join(o.results, name, 'result.json')) ? 'done'
+          : existsSync(path.join(o.runs, name, 'run.lock')) ? 'running'
+            : existsSync(path.join(o.runs, name, 'checkpoint.safetensors')) ? 'started' : 'pending';
+        process.stdout.write(`${name.padEnd(24)} ${status.padEnd(8)} ${exp.spec.description ?? ''}\n`);
       }
     });
 }
