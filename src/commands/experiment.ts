@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { EXPERIMENTS_DIR, listExperimentNames, readExperiment } from '../experiments/registry.js';
 import { writeReport } from '../experiments/report.js';
-import { preflight, RESULTS_DIR, RUNS_DIR, runExperiment, SHARED_MBPP } from '../experiments/run.js';
+import { finishedResult, preflight, RESULTS_DIR, RUNS_DIR, runExperiment, SHARED_MBPP } from '../experiments/run.js';
 import { positiveInt } from './options.js';
 
 interface RunFlags { all?: boolean; experiments: string; results: string; runs: string; mbpp?: string | false; evalLimit?: number }
@@ -25,9 +25,10 @@ function runCommand(): Command {
       if (o.all && names.length) throw new UserError('give experiment names or --all, not both');
       const chosen = o.all ? listExperimentNames(o.experiments) : names;
       if (!chosen.length) throw new UserError(`name experiments to run, or --all (known: ${listExperimentNames(o.experiments).join(', ')})`);
-      // Every config is read and checked before the first one trains.
+      // Every config is read and checked before the first one trains (what a finished one needs is not asked for).
       const experiments = chosen.map((n) => readExperiment(n, o.experiments));
-      experiments.forEach(preflight);
+      const where = { resultsDir: o.results, runsDir: o.runs, evalLimit: o.evalLimit };
+      experiments.filter((e) => !finishedResult(e, where)).forEach(preflight);
       const mbpp = o.mbpp === false ? null : o.mbpp ?? (existsSync(SHARED_MBPP) ? SHARED_MBPP : null);
       if (typeof o.mbpp === 'string' && !existsSync(o.mbpp)) throw new UserError(`${o.mbpp}: no such MBPP file (given with --mbpp)`);
       if (!mbpp) process.stderr.write(`MBPP not found at ${SHARED_MBPP}: pass --mbpp FILE for the MBPP pass@1 column\n`);

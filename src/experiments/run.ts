@@ -133,18 +133,30 @@ function sameConfig(recorded: unknown, spec: RunSpec): boolean {
 
 const relative = (p: string) => path.relative(process.cwd(), p) || '.';
 
+/**
+ * The recorded result when the experiment finished with this config and
+ * evaluation; undefined when it has not finished. A result of another config
+ * is an error: it would be silently mixed with new runs otherwise.
+ */
+export function finishedResult(exp: Experiment, o: Pick<RunOptions, 'resultsDir' | 'runsDir' | 'evalLimit'>): ExperimentResult | undefined {
+  const resultsDir = path.join(o.resultsDir ?? RESULTS_DIR, exp.name);
+  const resultFile = path.join(resultsDir, RESULT_FILE);
+  if (!existsSync(resultFile)) return undefined;
+  const done = readJson<ExperimentResult>(resultFile);
+  if (sameConfig(done.config, exp.spec) && (done.evalLimit ?? undefined) === o.evalLimit) return done;
+  const runDir = path.join(o.runsDir ?? RUNS_DIR, exp.name);
+  throw new UserError(`${relative(resultFile)} holds results of a different config or evaluation of ${exp.name}; delete ${relative(resultsDir)} and ${relative(runDir)} to run it again`);
+}
+
 export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ status: 'skipped' | 'done'; result: ExperimentResult }> {
   const log = o.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const resultsDir = path.join(o.resultsDir ?? RESULTS_DIR, exp.name);
   const runDir = path.join(o.runsDir ?? RUNS_DIR, exp.name);
   const resultFile = path.join(resultsDir, RESULT_FILE);
-  if (existsSync(resultFile)) {
-    const done = readJson<ExperimentResult>(resultFile);
-    if (sameConfig(done.config, exp.spec) && (done.evalLimit ?? undefined) === o.evalLimit) {
-      log(`${exp.name}: finished already (${relative(resultFile)}), skipped`);
-      return { status: 'skipped', result: done };
-    }
-    throw new UserError(`${relative(resultFile)} holds results of a different config or evaluation of ${exp.name}; delete ${relative(resultsDir)} and ${relative(runDir)} to run it again`);
+  const done = finishedResult(exp, o);
+  if (done) {
+    log(`${exp.name}: finished already (${relative(resultFile)}), skipped`);
+    return { status: 'skipped', result: done };
   }
   preflight(exp);
   const release = lockRun(runDir, exp.name);
