@@ -5,15 +5,11 @@ import { resolveDataPath } from '../data/resolve.js';
 import { SPLIT_NAMES } from '../data/split.js';
 import { buildVocabularies, splitCleaned } from '../data/prepare.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { integer } from './options.js';
 
 function fraction(v: string): number {
   const n = Number(v);
   if (!(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a number in [0, 1)');
-  return n;
-}
-function integer(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 }
 

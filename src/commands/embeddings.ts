@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadCleanPairs } from '../data/load.js';
 import { resolveDataPath } from '../data/resolve.js';
 import { splitPairs } from '../data/split.js';
@@ -10,17 +10,8 @@ import { Bpe } from '../tokenize/bpe.js';
 import { loadPretrainedRows, type Coverage } from '../embeddings/pretrained.js';
 import { trainPythonEmbeddings } from '../embeddings/pythonEmbeddings.js';
 import { nearestNeighbours } from '../embeddings/word2vec.js';
+import { integer, positiveInt } from './options.js';
 
-function positive(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-function integer(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
 
 interface SplitFlags { data?: string; format?: string; seed: number; minFreq: number; vocab?: string; bpe?: string }
 
@@ -77,17 +68,17 @@ function gloveCoverageCommand(): Command {
 function word2vecCommand(): Command {
   return splitOptions(new Command('word2vec'), 'py')
     .description('train skip-gram Python token embeddings on the training split\'s code and the standard library; print stats and neighbours')
-    .option('--dim <n>', 'vector width', positive, 256)
-    .option('--epochs <n>', 'passes over the corpus', positive, 1)
-    .option('--window <n>', 'context window', positive, 5)
-    .option('--negative <n>', 'negative samples per pair', positive, 5)
+    .option('--dim <n>', 'vector width', positiveInt, 256)
+    .option('--epochs <n>', 'passes over the corpus', positiveInt, 1)
+    .option('--window <n>', 'context window', positiveInt, 5)
+    .option('--negative <n>', 'negative samples per pair', positiveInt, 5)
     .option('--bpe <file>', 'BPE merges the code vocabulary uses (bpe.py.json written by `data split --bpe`)')
     .option('--w2v-seed <n>', 'training seed', integer, 1)
     .option('--stdlib-files <n>', 'at most this many standard library files (0: none)', integer, 200)
-    .option('--stdlib-tokens <n>', 'stop adding standard library files past this many tokens', positive, 2_000_000)
+    .option('--stdlib-tokens <n>', 'stop adding standard library files past this many tokens', positiveInt, 2_000_000)
     .option('--stdlib <dir>', 'standard library folder (default: asked from python3)')
     .option('--neighbours <tokens>', 'tokens to show neighbours of, separated by commas, or by spaces to include "," itself', 'def,append,range,:')
-    .option('-k <n>', 'neighbours per token', positive, 8)
+    .option('-k <n>', 'neighbours per token', positiveInt, 8)
     .action(async (o: SplitFlags & { dim: number; epochs: number; window: number; negative: number; w2vSeed: number; stdlibFiles: number;
       stdlibTokens: number; stdlib?: string; neighbours: string; k: number; cacheDir?: string; cache: boolean }) => {
       const { file, codes, vocab, bpe } = await trainingSplit(o, 'py');

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { loadModel } from '../model/bundle.js';
 import { createApp, listen } from '../server/app.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
+import { positiveInt } from './options.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -12,11 +13,6 @@ function port(v: string): number {
   return n;
 }
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** The message shown when the default model has not been trained yet. */
 export function missingDefaultModelMessage(dir: string): string {
