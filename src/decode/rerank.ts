@@ -20,7 +20,18 @@ export interface Reranked {
   reranked: boolean;
 }
 
-/** `check` defaults to python3's ast.parse; the server passes its long-lived checker. */
+/**
+ * The candidates (most likely first) reordered so that the first one that
+ * parses leads; the others keep their order. Unchanged when the first parses
+ * or none does.
+ */
+export function parsingFirst<T>(candidates: readonly T[], parses: readonly boolean[]): { ordered: T[]; reranked: boolean } {
+  const first = parses.indexOf(true);
+  if (first <= 0) return { ordered: [...candidates], reranked: false };
+  return { ordered: [candidates[first], ...candidates.filter((_, i) => i !== first)], reranked: true };
+}
+
+/** Reranks many sentences' candidates with one call of `check` (default: python3's ast.parse). */
 export async function rerankByParse(
   items: readonly Candidates[],
   check: (sources: readonly string[]) => Promise<Array<{ ok: boolean }>> = checkPythonSyntax,
@@ -30,8 +41,7 @@ export async function rerankByParse(
   let k = 0;
   return all.map((candidates) => {
     const ok = candidates.map(() => results[k++].ok);
-    const first = ok.indexOf(true);
-    if (first <= 0) return { code: candidates[0], alternatives: candidates.slice(1), parses: first === 0, reranked: false };
-    return { code: candidates[first], alternatives: candidates.filter((_, i) => i !== first), parses: true, reranked: true };
+    const { ordered: [code, ...alternatives], reranked } = parsingFirst(candidates, ok);
+    return { code, alternatives, parses: ok.includes(true), reranked };
   });
 }

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { DEFAULT_MAX_REPEATS, Generator, type Generation } from '../decode/generator.js';
+import { parsingFirst } from '../decode/rerank.js';
 import type { LoadedModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
@@ -205,20 +206,13 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     // Beams often end in the same code by different token paths: show each text once.
     // (compared without trailing whitespace: one beam may end in an extra newline).
     const seen = new Set([g.code.trimEnd()]);
-    let alternatives = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
-    let checks = await syntax.check([g.code, ...alternatives]);
+    const unique = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
+    const checks = await syntax.check([g.code, ...unique]);
     // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is shown.
     // Its tokens and attention were not kept, so the response leaves them empty.
-    let code = g.code;
-    const firstValid = checks.findIndex((c) => c?.ok);
-    const reranked = firstValid > 0;
-    if (reranked) {
-      const all = [g.code, ...alternatives];
-      code = all[firstValid];
-      alternatives = all.filter((_, i) => i !== firstValid);
-      checks = [checks[firstValid], ...checks.filter((_, i) => i !== firstValid)];
-    }
-    const [main, ...alts] = checks;
+    const parses = checks.map((c) => c?.ok === true);
+    const { ordered: [code, ...alternatives], reranked } = parsingFirst([g.code, ...unique], parses);
+    const [main, ...alts] = parsingFirst(checks, parses).ordered;
     return {
       prompt: r.prompt,
       code,
