@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { renamedCopies } from '../data/augment.js';
+import { isRenamedCopy, renamedCopies } from '../data/augment.js';
 import { loadExtraPairs } from '../data/extra.js';
 import { loadCleanPairs } from '../data/load.js';
 import { benchmarkPath, readBenchmark } from '../eval/benchmark.js';
@@ -66,7 +66,10 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     srcVocab = Vocab.load(enFile);
     tgtVocab = Vocab.load(pyFile);
   } else {
-    const v = buildVocabularies(splits.train, { minFreq: spec.data.minFreq });
+    // Vocabularies come from the pairs before augmentation: a renamed copy repeats its
+    // description and most of its code, so counting it would let every word seen once
+    // pass minFreq 2 and quietly grow both vocabularies.
+    const v = buildVocabularies(splits.train.filter((p) => !isRenamedCopy(p)), { minFreq: spec.data.minFreq });
     srcVocab = v.en;
     tgtVocab = v.py;
     srcVocab.save(enFile);

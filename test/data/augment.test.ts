@@ -7,7 +7,12 @@ import { loadCleanPairs } from '../../src/data/load.js';
 import { localNames, renamedCopies, renameLocals } from '../../src/data/augment.js';
 import { checkPythonSyntax } from '../../src/python/astCheck.js';
 import { lexPython } from '../../src/tokenize/pyLexer.js';
-import { EN_PY_FILE, NO_PYTHON, skipUnlessExists } from '../helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepareData } from '../../src/train/prepare.js';
+import { readSpecFile } from '../../src/train/spec.js';
+import { EN_PY_FILE, NO_PYTHON, skipUnlessExists, tempDir } from '../helpers.js';
+import { writeTinyData } from '../train/fixtures.js';
 
 const shape = (code: string) => lexPython(code).map((t) => t.type).join(' ');
 const names = (code: string) => lexPython(code).filter((t) => t.type === 'NAME').map((t) => t.value);
@@ -58,4 +63,23 @@ test('renamed copies of the real training programs all parse and keep their shap
   const checks = await checkPythonSyntax(copies.map((c) => c.code));
   const bad = copies.filter((_, i) => !checks[i].ok);
   assert.equal(bad.length, 0, `do not parse: ${bad.slice(0, 3).map((c) => `${c.id}: ${c.code}`).join('\n')}`);
+});
+
+test('renamed copies join training but not the vocabularies', { skip: NO_PYTHON }, async (t) => {
+  const dir = tempDir(t);
+  const data = writeTinyData(dir);
+  const specFile = (renamed: number) => {
+    const file = path.join(dir, `spec-${renamed}.json`);
+    writeFileSync(file, JSON.stringify({ preset: 'seed', data: { path: data, minFreq: 2, renamedCopies: renamed } }));
+    return readSpecFile(file);
+  };
+  const runDir = (name: string) => {
+    mkdirSync(path.join(dir, name));
+    return path.join(dir, name);
+  };
+  const plain = await prepareData(specFile(0), runDir('plain'), { resume: false });
+  const augmented = await prepareData(specFile(1), runDir('augmented'), { resume: false });
+  assert.ok(augmented.train.length > plain.train.length, `${augmented.train.length} training examples with copies, ${plain.train.length} without`);
+  assert.deepEqual(augmented.tgtVocab.tokens, plain.tgtVocab.tokens, 'Python vocabulary unchanged by the copies');
+  assert.deepEqual(augmented.srcVocab.tokens, plain.srcVocab.tokens, 'English vocabulary unchanged by the copies');
 });
