@@ -1,0 +1,35 @@
+// The model card is generated from the model directory's own files: a run with
+// extra data and renamed copies says so, one without does not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MODEL_FORMAT } from '../../src/model/bundle.js';
+import { modelCard } from '../../src/model/card.js';
+import { seedConfig } from '../../src/model/config.js';
+import { tempDir } from '../helpers.js';
+
+const config = (split: Record<string, unknown>) => ({
+  format: MODEL_FORMAT as typeof MODEL_FORMAT,
+  model: seedConfig(100, 200),
+  parameters: 1234,
+  training: { bestEpoch: 3, spec: { data: { splitSeed: 1 }, train: { labelSmoothing: 0.1 } }, data: { file: '/x/english_python_data.txt', split } },
+});
+
+test('the card names the extra training pairs and the augmentation', (t) => {
+  const dir = tempDir(t);
+  const card = modelCard(dir, config({
+    pairs: { train: 9000 },
+    extra: [
+      { source: 'conala', file: '/d/conala-train.json', added: 2367, leakingIntoEvaluation: 0, nearBenchmark: 0 },
+      { source: 'mbpp', file: '/d/mbpp.jsonl', added: 372, leakingIntoEvaluation: 1, nearBenchmark: 0 },
+    ],
+    renamedCopies: 3900,
+  }), 'npx en2py experiment run e6');
+  assert.match(card, /2,367 from conala-train\.json \(CoNaLa's curated train set\); 0 dropped/);
+  assert.match(card, /372 from mbpp\.jsonl \(MBPP's training tasks 601-974 only\); 1 dropped/);
+  assert.match(card, /3,900 copies of training pairs with local variables consistently renamed/);
+  assert.match(card, /9,000 training pairs in all/);
+  assert.match(card, /```bash\nnpx en2py experiment run e6\n```/);
+
+  const plain = modelCard(dir, config({ pairs: { train: 2446 } }), 'retrain');
+  assert.doesNotMatch(plain, /Extra training pairs|Augmentation|in all/);
+});
