@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { README_END, README_START, spearman, writeReport } from '../../src/experiments/report.js';
+import { DEFAULT_EVAL_END, DEFAULT_EVAL_START, README_END, README_START, spearman, writeReport } from '../../src/experiments/report.js';
 import { tempDir } from '../helpers.js';
 
 function fakeResult(name: string, v: { ppl: number; bleu: number; syntax: number; exact: number; mbppBound: number }) {
@@ -42,7 +42,14 @@ test('the report tables, seed-spread verdicts, plots and README section come fro
     ['e4-worse', { ppl: 14, bleu: 6.5, syntax: 0.4, exact: 0, mbppBound: 0 }],
   ]);
   const readme = path.join(dir, 'README.md');
-  writeFileSync(readme, `# Title\n\nbefore\n\n${README_START}\nold table\n${README_END}\n\nafter\n`);
+  writeFileSync(readme, `# Title\n\nbefore\n\n${README_START}\nold table\n${README_END}\n\nmiddle\n\n${DEFAULT_EVAL_START}\nold default\n${DEFAULT_EVAL_END}\n\nafter\n`);
+  const evalDir = path.join(results, 'default-eval');
+  mkdirSync(path.join(evalDir, 'plain'), { recursive: true });
+  const testSummary = (bleu: number, syntax: number) => JSON.stringify({ examples: 306, bleu, codebleu: { codebleu: 0.15 }, exactMatch: 0.0098, syntaxValidity: syntax,
+    tokenAccuracy: 0.5, perplexity: 11.2, unkRate: 0, bleuDetail: { bp: 0.9 } });
+  writeFileSync(path.join(evalDir, 'plain', 'greedy.json'), testSummary(6.05, 0.634));
+  writeFileSync(path.join(evalDir, 'beam5.json'), testSummary(15.5, 0.99));
+  writeFileSync(path.join(evalDir, 'benchmark.json'), JSON.stringify({ problems: 120, passAtK: { 'pass@1': 0.05 }, boundPassAtK: { 'pass@1': 0.1 }, syntaxValidity: 0.95 }));
   const r = writeReport({ resultsDir: results, readme, baseline: 'e1-baseline', seedTwin: 'e1-baseline-seed2' });
   assert.equal(r.experiments, 4);
 
@@ -73,6 +80,12 @@ test('the report tables, seed-spread verdicts, plots and README section come fro
   assert.ok(readmeText.endsWith('\n\nafter\n'));
   assert.doesNotMatch(readmeText, /old table/);
   assert.match(readmeText, /\| e4-worse \|/);
+  assert.doesNotMatch(readmeText, /old default/);
+  assert.ok(readmeText.includes('\n\nmiddle\n\n'), 'text between the two sections stays');
+  assert.match(readmeText, /\| greedy, plain \| 6\.05 \| 0\.150 \| 1\.0% \| 63\.4% \| 50\.0% \| 11\.20 \| 0\.0% \| 0\.90 \| - \| - \|/);
+  assert.match(readmeText, /\| beam 5 \+ syntax guard \+ repetition limit \+ rerank by parse \(default\) \| 15\.50 \|.* 99\.0% \|/);
+  assert.doesNotMatch(readmeText, /\| beam 5, plain \|/, 'no row for a summary that is missing');
+  assert.match(readmeText, /Team benchmark \(120 problems.*pass@1 5\.0% strict \/ 10\.0% bound; 95\.0% of outputs parse\./);
   assert.match(readmeText, /!\[metrics\]\(results\/plots\/metrics\.svg\)/);
 
   writeFileSync(readme, '# no markers\n');

@@ -1,0 +1,92 @@
+/**
+ * The default model's evaluation (results/default-eval), as the table and the
+ * execution figures that results/README.md and the README's "How good is the
+ * default model?" section show. Everything comes from the eval summaries that
+ * `en2py eval --json` wrote: `plain/*.json` without the decoding steps of the
+ * quality work (syntax guard, repetition limit, rerank by parse), the top
+ * folder with them, so the gain of each step is visible.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+type Summary = Record<string, unknown>;
+
+const DECODING_ROWS: Array<{ label: string; test: string; mbpp: string }> = [
+  { label: 'greedy, plain', test: 'plain/greedy.json', mbpp: 'plain/mbpp.json' },
+  { label: 'greedy + syntax guard + repetition limit (default)', test: 'greedy.json', mbpp: 'mbpp.json' },
+  { label: 'beam 5, plain', test: 'plain/beam5.json', mbpp: '' },
+  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse (default)', test: 'beam5.json', mbpp: '' },
+];
+
+const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(1)}%` : 'n/a');
+const fixed = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : 'n/a');
+
+function reader(resultsDir: string) {
+  const dir = path.join(resultsDir, 'default-eval');
+  return (file: string): Summary | null => {
+    const f = path.join(dir, file);
+    return file && existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Summary) : null;
+  };
+}
+
+function passes(s: Summary, k: number): string {
+  const strict = (s.passAtK as Record<string, number> | undefined)?.[`pass@${k}`];
+  const bound = (s.boundPassAtK as Record<string, number> | undefined)?.[`pass@${k}`];
+  return `${pct(strict)} strict / ${pct(bound)} bound`;
+}
+
+/** The decoding-steps table on the test split (and MBPP where measured), or null when nothing was evaluated. */
+export function defaultEvalTable(resultsDir: string): string[] | null {
+  const read = reader(resultsDir);
+  const lines = [
+    '| decoding of models/default | BLEU | CodeBLEU | exact match | syntax-valid | token accuracy | test ppl | `<unk>` | brevity penalty | MBPP syntax-valid | MBPP pass@1 (strict / bound) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  let any = false;
+  for (const row of DECODING_ROWS) {
+    const t = read(row.test);
+    if (!t) continue;
+    any = true;
+    const m = read(row.mbpp);
+    const cb = (t.codebleu as { codebleu?: number } | undefined)?.codebleu;
+    const bp = (t.bleuDetail as { bp?: number } | undefined)?.bp;
+    const mbppPass = m ? `${pct((m.passAtK as Record<string, number>)['pass@1'])} / ${pct((m.boundPassAtK as Record<string, number>)['pass@1'])}` : '-';
+    lines.push(`| ${row.label} | ${fixed(t.bleu, 2)} | ${fixed(cb, 3)} | ${pct(t.exactMatch)} | ${pct(t.syntaxValidity)} | ${pct(t.tokenAccuracy)} | ` +
+      `${fixed(t.perplexity, 2)} | ${pct(t.unkRate)} | ${fixed(bp, 2)} | ${m ? pct(m.syntaxValidity) : '-'} | ${mbppPass} |`);
+  }
+  return any ? lines : null;
+}
+
+/** Sentences on execution: the team benchmark (greedy, and k samples) and MBPP, from their summaries. */
+export function defaultEvalExecution(resultsDir: string): string[] {
+  const read = reader(resultsDir);
+  const out: string[] = [];
+  const bench = read('benchmark.json'), plainBench = read('plain/benchmark.json');
+  if (bench) {
+    out.push(`- Team benchmark (${String(bench.problems)} problems, \`results/default-eval/benchmark.json\`), greedy: pass@1 ${passes(bench, 1)}; ` +
+      `${pct(bench.syntaxValidity)} of outputs parse${plainBench ? ` (plain decoding: ${pct(plainBench.syntaxValidity)})` : ''}.`);
+  }
+  const sampled = read('benchmark-samples5.json');
+  if (sampled) {
+    const d = sampled.decoding as { temperature?: number } | undefined;
+    out.push(`- Team benchmark, ${String(sampled.samplesPerProblem)} samples per problem (temperature ${String(d?.temperature)}, \`benchmark-samples5.json\`): ` +
+      `pass@1 ${passes(sampled, 1)}, pass@5 ${passes(sampled, 5)}; ${pct(sampled.syntaxValidity)} of the samples parse.`);
+  }
+  const mbpp = read('mbpp.json');
+  if (mbpp) out.push(`- MBPP's test split (${String(mbpp.problems)} tasks, \`mbpp.json\`), greedy: pass@1 ${passes(mbpp, 1)}; ${pct(mbpp.syntaxValidity)} parse.`);
+  return out;
+}
+
+/** Both parts, with the sentence that says where they come from. */
+export function defaultEvalSection(resultsDir: string): string[] {
+  const table = defaultEvalTable(resultsDir);
+  if (!table) return ['No evaluation of the default model in results/default-eval yet.'];
+  return [
+    'The test split as every experiment (grouped, 306 pairs). Each decoding step of the quality work is measured on the default model: ' +
+      '`results/default-eval/plain/*.json` without the steps, `results/default-eval/*.json` with them (the commands are in the README).',
+    '',
+    ...table,
+    '',
+    ...defaultEvalExecution(resultsDir),
+  ];
+}
