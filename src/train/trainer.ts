@@ -3,6 +3,8 @@
  *   run.json            the resolved spec (what was trained, how)
  *   vocab.*.json, config.json, model.safetensors   the best model so far (a model directory)
  *   checkpoint.safetensors                          the latest resumable state
+ *   epochs/epoch-N.safetensors                      the weights after each of the last
+ *                       KEEP_EPOCH_WEIGHTS epochs, for checkpoint averaging (`en2py average`)
  *   metrics.jsonl       one line per epoch (rewritten from the checkpoint's history)
  *   embeddings.json     what pretrained embeddings the run started from (E2, E3), if any
  * Repeats exactly for a seed on one machine, and `resume` continues an
@@ -14,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { seedConfig, type ModelConfig } from '../model/config.js';
 import { saveModel } from '../model/bundle.js';
+import { saveEpochWeights } from './average.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
 import { Adam, backward, clipGradNorm, noGrad, tidy, type CrossEntropyOptions } from '../tensor/index.js';
 import { Vocab } from '../tokenize/vocab.js';
@@ -173,6 +176,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     };
     log(`epoch ${metrics.epoch}: train loss ${trainLoss.toFixed(3)} (ppl ${metrics.train_ppl.toFixed(2)}), valid loss ${valid.loss.toFixed(3)} (ppl ${metrics.valid_ppl.toFixed(2)}), ${metrics.tokens_per_s.toFixed(0)} tokens/s, ${metrics.epoch_s.toFixed(1)} s${improved ? ', best so far' : ''}`);
     state.history.push(metrics);
+    saveEpochWeights(out, model, metrics.epoch);
     if (improved) {
       state.bestValidLoss = valid.loss;
       state.bestEpoch = metrics.epoch;
