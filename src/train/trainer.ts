@@ -132,7 +132,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
 
   while (!state.done && state.epoch < t.epochs) {
     const batches = makeBatches(data.train, { batchSize: t.batchSize, maxTokens: t.maxTokens }, t.seed * 1000 + state.epoch);
-    const progress = createProgress(`epoch ${state.epoch + 1}/${t.epochs}`, batches.length);
+    const progress = createProgress(`epoch ${state.epoch + 1}/${t.epochs}`, batches.length, process.stderr, state.batchInEpoch);
     model.training = true;
     for (let b = state.batchInEpoch; b < batches.length; b++) {
       const t0 = performance.now();
