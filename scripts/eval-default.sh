@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates results/default-eval: the default model on its test split, the team
+# benchmark and MBPP, with the default (syntax-aware) decoding and plain decoding,
+# then rewrites the tables in results/README.md and README.md.
+# Usage: bash scripts/eval-default.sh [MODEL_DIR]   (takes about 20 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model="${1:-models/default}"
+out=results/default-eval
+mbpp="${MBPP:-../shared/data/mbpp/mbpp.jsonl}"
+en2py() { node dist/src/cli.js "$@"; }
+plain=(--no-guard --no-rerank --max-repeats 0)
+mkdir -p "$out/plain"
+
+# name, then eval options; each summary is written atomically (temp file, then rename)
+run() {
+  local name="$1"; shift
+  en2py eval --model "$model" --json --out "$out/$name" "$@" > "$out/$name.json.tmp"
+  mv "$out/$name.json.tmp" "$out/$name.json"
+}
+run greedy
+run beam5 --beam 5
+run benchmark --benchmark benchmarks/en2py-bench.jsonl
+run benchmark-samples5 --benchmark benchmarks/en2py-bench.jsonl --samples 5 --temperature 0.8
+run mbpp --mbpp "$mbpp"
+run plain/greedy "${plain[@]}"
+run plain/beam5 --beam 5 "${plain[@]}"
+run plain/benchmark --benchmark benchmarks/en2py-bench.jsonl "${plain[@]}"
+run plain/mbpp --mbpp "$mbpp" "${plain[@]}"
+en2py experiment report
