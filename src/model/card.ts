@@ -22,7 +22,7 @@ function extraDataLines(data: Record<string, unknown> | undefined): string[] {
 
 export function modelCard(dir: string, config: BundleConfig, retrain: string): string {
   const m = config.model;
-  const training = (config.training ?? {}) as { spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; data?: Record<string, unknown> };
+  const training = (config.training ?? {}) as { spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown> };
   const metricsFile = path.join(dir, 'metrics.jsonl');
   const history = existsSync(metricsFile)
     ? readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>)
@@ -53,7 +53,9 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     '## Metrics',
     '',
-    `Best epoch: ${training.bestEpoch ?? '?'} (by validation loss). Perplexities are per en2py model token.`,
+    training.averagedEpochs?.length
+      ? `Weights: the mean of epochs ${training.averagedEpochs.join(', ')} (checkpoint averaging, \`en2py average\`); best single epoch ${training.bestEpoch ?? '?'} by validation loss. Perplexities are per en2py model token.`
+      : `Best epoch: ${training.bestEpoch ?? '?'} (by validation loss). Perplexities are per en2py model token.`,
     '',
     '| epoch | train loss | valid loss | valid ppl | tokens/s | epoch s |',
     '|---|---|---|---|---|---|',

@@ -30,6 +30,11 @@ test('the card names the extra training pairs and the augmentation', (t) => {
   assert.match(card, /9,000 training pairs in all/);
   assert.match(card, /```bash\nnpx en2py experiment run e6\n```/);
 
+  assert.match(card, /Best epoch: 3 \(by validation loss\)/);
+
   const plain = modelCard(dir, config({ pairs: { train: 2446 } }), 'retrain');
   assert.doesNotMatch(plain, /Extra training pairs|Augmentation|in all/);
+  const c = config({});
+  const averaged = modelCard(dir, { ...c, training: { ...c.training, averagedEpochs: [14, 15, 16, 17] } }, 'retrain');
+  assert.match(averaged, /Weights: the mean of epochs 14, 15, 16, 17 \(checkpoint averaging, `en2py average`\); best single epoch 3/);
 });
