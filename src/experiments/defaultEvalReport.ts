@@ -12,6 +12,8 @@ import path from 'node:path';
 type Summary = Record<string, unknown>;
 
 const DECODING_ROWS: Array<{ label: string; test: string; mbpp: string }> = [
+  // The run's best single epoch, before checkpoint averaging (`en2py eval --model RUN` with plain decoding).
+  { label: 'greedy, plain, best single epoch (no checkpoint averaging)', test: 'plain/greedy-best-epoch.json', mbpp: 'plain/mbpp-best-epoch.json' },
   { label: 'greedy, plain', test: 'plain/greedy.json', mbpp: 'plain/mbpp.json' },
   { label: 'greedy + syntax guard + repetition limit (default)', test: 'greedy.json', mbpp: 'mbpp.json' },
   { label: 'beam 5, plain', test: 'plain/beam5.json', mbpp: '' },
