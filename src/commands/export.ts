@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel, saveModel } from '../model/bundle.js';
 import { modelCard } from '../model/card.js';
@@ -26,6 +26,8 @@ export function exportCommand(): Command {
       });
       for (const f of ['metrics.jsonl', 'run.json', 'eval-test.json']) {
         if (existsSync(path.join(o.model, f))) copyFileSync(path.join(o.model, f), path.join(o.out, f));
+        // A file left from the model exported here before would describe that model, not this one.
+        else rmSync(path.join(o.out, f), { force: true });
       }
       writeFileAtomic(path.join(o.out, 'README.md'), modelCard(o.out, loaded.config, o.retrain));
       process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters)\n`);

@@ -1,6 +1,7 @@
 // Parsers for numeric command-line options, shared by the commands (commander prints their message).
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_MAX_REPEATS } from '../decode/generator.js';
+import { DEFAULT_LENGTH_PENALTY } from '../decode/search.js';
 
 export function positiveInt(v: string): number {
   const n = Number(v);
@@ -42,7 +43,7 @@ export function samplingOptions(cmd: Command): Command {
     .option('--no-guard', 'plain decoding: allow tokens that make the output impossible to complete as Python')
     .option('--no-rerank', 'with beams or samples: keep the most likely candidate even when it does not parse')
     .option('--max-repeats <n>', 'forbid repeating a short cycle of tokens more than n times in a row (0 = no limit)', nonNegativeInt, DEFAULT_MAX_REPEATS)
-    .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, 1)
+    .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, DEFAULT_LENGTH_PENALTY)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
     .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
     .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber);

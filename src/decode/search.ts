@@ -132,9 +132,17 @@ export function greedy(model: Seq2SeqTransformer, src: Int32Array, opts: DecodeO
   }));
 }
 
+/**
+ * The default GNMT length penalty alpha. Chosen on the validation split (results/model-selection):
+ * with beam 5 and the syntax guard, alpha 1 left the default model's outputs too short (BLEU brevity
+ * penalty 0.56); 1.3 gave the best BLEU that kept 98% or more of the outputs parsing (1.45 and 1.6
+ * scored higher BLEU with 97.4% and 96.1% parsing).
+ */
+export const DEFAULT_LENGTH_PENALTY = 1.3;
+
 export interface BeamOptions extends DecodeOptions {
   beam?: number;
-  /** GNMT length penalty alpha: score = logProb / ((5 + len) / 6)^alpha. 0 = raw log-probability. */
+  /** GNMT length penalty alpha: score = logProb / ((5 + len) / 6)^alpha. 0 = raw log-probability. Default DEFAULT_LENGTH_PENALTY. */
   lengthPenalty?: number;
   /** Keep this many finished hypotheses (default: beam). */
   nBest?: number;
@@ -143,7 +151,7 @@ export interface BeamOptions extends DecodeOptions {
 /** Beam search; returns finished hypotheses, best first. With beam 1 it is greedy decoding. */
 export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: BeamOptions = {}): Hypothesis[] {
   const beam = Math.max(1, opts.beam ?? 4);
-  const alpha = opts.lengthPenalty ?? 1;
+  const alpha = opts.lengthPenalty ?? DEFAULT_LENGTH_PENALTY;
   const maxLen = maxLenOf(model, opts);
   const V = model.config.tgtVocab;
   const S = src.length;
