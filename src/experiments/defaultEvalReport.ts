@@ -85,7 +85,7 @@ export function defaultEvalSection(resultsDir: string): string[] {
   if (!table) return ['No evaluation of the default model in results/default-eval yet.'];
   return [
     'The test split as every experiment (grouped, 306 pairs). Each decoding step of the quality work is measured on the default model: ' +
-      '`results/default-eval/plain/*.json` without the steps, `results/default-eval/*.json` with them (the commands are in the README).',
+      '`results/default-eval/plain/*.json` without the steps, `results/default-eval/*.json` with them. Regenerate all of it with `bash scripts/eval-default.sh`.',
     '',
     ...table,
     '',
