@@ -62,7 +62,8 @@ test('generate: sentences, batch mode, and bad input', { skip: NO_PYTHON }, (t) 
   // A copy of the model with damaged weights, then with weights of the wrong shapes.
   const broken = path.join(dir, 'broken');
   mkdirSync(broken);
-  for (const f of readdirSync(model)) copyFileSync(path.join(model, f), path.join(broken, f));
+  // A copy of the model directory's files (not its epochs/ folder of snapshots), to damage.
+  for (const f of readdirSync(model, { withFileTypes: true })) if (f.isFile()) copyFileSync(path.join(model, f.name), path.join(broken, f.name));
   const weights = readFileSync(path.join(model, 'model.safetensors'));
   writeFileSync(path.join(broken, 'model.safetensors'), weights.subarray(0, weights.length >> 1));
   const truncated = en2py(['generate', '--model', broken, 'hello']);
