@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { Generator, type GenerateOptions } from '../decode/generator.js';
-import { rerankByParse } from '../decode/rerank.js';
+import { rerankGenerations, reranks } from '../decode/rerank.js';
 import type { SplitName } from '../data/split.js';
 import {
   benchmarkTasks,
@@ -131,22 +131,22 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  const syntax = { guard: o.guard, rerank: o.rerank && (o.beam > 1 || !!o.samples), maxRepeats: o.maxRepeats };
+  const syntax = { guard: o.guard, rerank: reranks(o), maxRepeats: o.maxRepeats };
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
   return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  const extras = [o.guard ? 'syntax guard' : '', o.rerank && (o.beam > 1 || o.samples) ? 'parse rerank' : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
+  const extras = [o.guard ? 'syntax guard' : '', reranks(o) ? 'parse rerank' : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
   const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
   return extras ? `${base}, ${extras}` : base;
 }
 
 /** With --rerank, each output becomes the most likely of its candidates that parses (one python3 for all). */
 async function maybeRerank(generations: SplitGeneration[], o: EvalCliOptions): Promise<SplitGeneration[]> {
-  if (!o.rerank) return generations;
-  const reranked = await rerankByParse(generations);
-  return generations.map((g, i) => (reranked[i].reranked ? { ...g, code: reranked[i].code, alternatives: reranked[i].alternatives, modelTokens: undefined } : g));
+  if (!reranks(o)) return generations;
+  // The model tokens are those of the most likely candidate, so a reranked output has none.
+  return (await rerankGenerations(generations)).map(({ reranked, ...g }) => (reranked ? { ...g, modelTokens: undefined } : g));
 }
 
 const seconds = (t0: number): number => Math.round((performance.now() - t0) / 10) / 100;

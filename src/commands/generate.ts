@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { Generator, type GenerateOptions, type Generation } from '../decode/generator.js';
-import { rerankByParse } from '../decode/rerank.js';
+import { rerankGenerations, reranks } from '../decode/rerank.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -65,11 +65,10 @@ export function generateCommand(): Command {
         guard: o.guard, maxRepeats: o.maxRepeats,
       };
       // All candidates of all sentences are parsed by one python3 (it costs 0.1-1 s to start).
-      const rerank = o.rerank && (o.beam > 1 || !!o.samples);
+      // The tokens are those of the most likely candidate, so a reranked answer has none.
       const finish = async (gens: Generation[]) => {
-        if (!rerank) return gens.map((g) => ({ ...g, reranked: false }));
-        const r = await rerankByParse(gens);
-        return gens.map((g, i) => ({ ...g, code: r[i].code, alternatives: r[i].alternatives, reranked: r[i].reranked, tokens: r[i].reranked ? [] : g.tokens }));
+        if (!reranks(o)) return gens.map((g) => ({ ...g, reranked: false }));
+        return (await rerankGenerations(gens)).map((g) => (g.reranked ? { ...g, tokens: [] } : g));
       };
       if (o.input) {
         if (words.length) throw new UserError('give either a sentence or --input FILE, not both');

@@ -45,3 +45,17 @@ export async function rerankByParse(
     return { code, alternatives, parses: ok.includes(true), reranked };
   });
 }
+
+/** Whether reranking can change anything: it needs several candidates per sentence (beams or samples). */
+export function reranks(o: { rerank: boolean; beam: number; samples?: number }): boolean {
+  return o.rerank && (o.beam > 1 || !!o.samples);
+}
+
+/**
+ * Each generation with its code and alternatives reordered by parse (one python3
+ * for all of them); `reranked` says whether the code is no longer the most likely.
+ */
+export async function rerankGenerations<G extends Candidates>(generations: readonly G[]): Promise<Array<G & { reranked: boolean }>> {
+  const r = await rerankByParse(generations);
+  return generations.map((g, i) => ({ ...g, code: r[i].code, alternatives: r[i].alternatives, reranked: r[i].reranked }));
+}
