@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadModel, saveModel } from '../model/bundle.js';
+import { copyCompanionFiles, loadModel, saveModel } from '../model/bundle.js';
 import { modelCard } from '../model/card.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 
@@ -24,11 +24,7 @@ export function exportCommand(): Command {
         metrics: loaded.config.metrics,
         dtype: o.dtype === 'f16' ? 'F16' : 'F32',
       });
-      for (const f of ['metrics.jsonl', 'run.json', 'eval-test.json']) {
-        if (existsSync(path.join(o.model, f))) copyFileSync(path.join(o.model, f), path.join(o.out, f));
-        // A file left from the model exported here before would describe that model, not this one.
-        else rmSync(path.join(o.out, f), { force: true });
-      }
+      copyCompanionFiles(o.model, o.out, { evaluation: true });
       writeFileAtomic(path.join(o.out, 'README.md'), modelCard(o.out, loaded.config, o.retrain));
       process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters)\n`);
     });

@@ -5,7 +5,7 @@
  *   vocab.py.json       target vocabulary (Python model tokens, see src/tokenize/subword.ts)
  *   model.safetensors   weights, PyTorch-style names (listed by `en2py info --model DIR`)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -71,6 +71,20 @@ export function saveModel(
   tgtVocab.save(path.join(dir, 'vocab.py.json'));
   writeSafetensors(path.join(dir, 'model.safetensors'), weightsOf(model), extra.dtype ?? 'F32', { format: 'pt', en2py: MODEL_FORMAT });
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+}
+
+/**
+ * Copy a run's companion files (`run.json`, `metrics.jsonl`, and `eval-test.json`
+ * when the weights are the same model's) from `from` into the model directory
+ * `to`. One missing in `from`, or an evaluation not asked for, is removed from
+ * `to`: left from a model written there before, it would describe that model.
+ */
+export function copyCompanionFiles(from: string, to: string, opts: { evaluation: boolean }): void {
+  for (const f of ['run.json', 'metrics.jsonl', 'eval-test.json']) {
+    const src = path.join(from, f);
+    if (existsSync(src) && (opts.evaluation || f !== 'eval-test.json')) copyFileSync(src, path.join(to, f));
+    else rmSync(path.join(to, f), { force: true });
+  }
 }
 
 export function readBundleConfig(dir: string): BundleConfig {

@@ -5,10 +5,10 @@
  * RUN/epochs/; `en2py average` writes their mean as a model directory that
  * `generate`, `eval` and `export` take like any other.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { loadModel, loadWeights, saveModel, weightsOf } from '../model/bundle.js';
+import { copyCompanionFiles, loadModel, loadWeights, saveModel, weightsOf } from '../model/bundle.js';
 import { readSafetensors, writeSafetensors, type NamedTensor } from '../model/safetensors.js';
 import type { Seq2SeqTransformer } from '../model/transformer.js';
 
@@ -66,6 +66,6 @@ export function averageEpochs(runDir: string, epochs: readonly number[], out: st
     training: { ...base.config.training, averagedEpochs: [...epochs] },
     metrics: base.config.metrics,
   });
-  for (const f of ['run.json', 'metrics.jsonl']) if (existsSync(path.join(runDir, f))) copyFileSync(path.join(runDir, f), path.join(out, f));
+  copyCompanionFiles(runDir, out, { evaluation: false }); // the run's evaluation is of its best epoch, not of the mean
   return { epochs: [...epochs], parameters: base.model.parameterCount() };
 }

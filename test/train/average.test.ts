@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSafetensors } from '../../src/model/safetensors.js';
 import { KEEP_EPOCH_WEIGHTS, savedEpochs } from '../../src/train/average.js';
@@ -25,6 +25,10 @@ test('a run keeps its last epochs, and average writes their mean as a usable mod
   assert.deepEqual(savedEpochs(run), Array.from({ length: KEEP_EPOCH_WEIGHTS }, (_, i) => epochs - KEEP_EPOCH_WEIGHTS + 1 + i), 'only the last epochs are kept');
 
   const out = path.join(dir, 'avg');
+  // The run's evaluation scores its best epoch, and one left in the target scores another model: neither may describe the mean.
+  mkdirSync(out);
+  writeFileSync(path.join(run, 'eval-test.json'), '{}');
+  writeFileSync(path.join(out, 'eval-test.json'), '{}');
   const averaged = en2py(['average', '--model', run, '--last', '2', '--out', out]);
   assert.equal(averaged.status, 0, averaged.stderr);
   assert.match(averaged.stdout, new RegExp(`mean of epochs ${epochs - 1}, ${epochs}`));
@@ -42,6 +46,7 @@ test('a run keeps its last epochs, and average writes their mean as a usable mod
   }
   assert.ok(differs, 'the two epochs differ, so the mean is a new model');
   for (const f of ['config.json', 'vocab.en.json', 'vocab.py.json', 'run.json', 'metrics.jsonl']) assert.ok(existsSync(path.join(out, f)), f);
+  assert.equal(existsSync(path.join(out, 'eval-test.json')), false, 'no evaluation of another model');
   const generated = en2py(['generate', '--model', out, '--beam', '1', 'add 3 to a number']);
   assert.equal(generated.status, 0, generated.stderr);
 
