@@ -12,7 +12,6 @@ import { trainPythonEmbeddings } from '../embeddings/pythonEmbeddings.js';
 import { nearestNeighbours } from '../embeddings/word2vec.js';
 import { integer, positiveInt } from './options.js';
 
-
 interface SplitFlags { data?: string; format?: string; seed: number; minFreq: number; vocab?: string; bpe?: string }
 
 /**

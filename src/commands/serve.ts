@@ -13,7 +13,6 @@ function port(v: string): number {
   return n;
 }
 
-
 /** The message shown when the default model has not been trained yet. */
 export function missingDefaultModelMessage(dir: string): string {
   return `no model at ${dir} yet. Train it with:\n  en2py train --preset seed --out models/default\n` +

@@ -71,9 +71,11 @@ export async function loadExtraPairs(
     const near = new Set(nearDuplicates(candidates.map((p) => p.description), benchmarkPrompts).map((d) => d.prompt));
     for (const p of candidates) {
       if (near.has(p.description)) report.nearBenchmark++;
-      else pairs.push(p);
+      else {
+        pairs.push(p);
+        report.added++;
+      }
     }
-    report.added = pairs.length - reports.reduce((n, r) => n + r.added, 0);
     reports.push(report);
   }
   return { pairs, reports };

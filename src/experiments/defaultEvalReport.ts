@@ -31,10 +31,11 @@ function reader(resultsDir: string) {
   };
 }
 
-function passes(s: Summary, k: number): string {
-  const strict = (s.passAtK as Record<string, number> | undefined)?.[`pass@${k}`];
-  const bound = (s.boundPassAtK as Record<string, number> | undefined)?.[`pass@${k}`];
-  return `${pct(strict)} strict / ${pct(bound)} bound`;
+/** pass@k as "strict / bound" (the table) or "strict … / … bound" (sentences). */
+function passes(s: Summary, k: number, words = true): string {
+  const strict = pct((s.passAtK as Record<string, number> | undefined)?.[`pass@${k}`]);
+  const bound = pct((s.boundPassAtK as Record<string, number> | undefined)?.[`pass@${k}`]);
+  return words ? `${strict} strict / ${bound} bound` : `${strict} / ${bound}`;
 }
 
 /** The decoding-steps table on the test split (and MBPP where measured), or null when nothing was evaluated. */
@@ -52,7 +53,7 @@ export function defaultEvalTable(resultsDir: string): string[] | null {
     const m = read(row.mbpp);
     const cb = (t.codebleu as { codebleu?: number } | undefined)?.codebleu;
     const bp = (t.bleuDetail as { bp?: number } | undefined)?.bp;
-    const mbppPass = m ? `${pct((m.passAtK as Record<string, number>)['pass@1'])} / ${pct((m.boundPassAtK as Record<string, number>)['pass@1'])}` : '-';
+    const mbppPass = m ? passes(m, 1, false) : '-';
     lines.push(`| ${row.label} | ${fixed(t.bleu, 2)} | ${fixed(cb, 3)} | ${pct(t.exactMatch)} | ${pct(t.syntaxValidity)} | ${pct(t.tokenAccuracy)} | ` +
       `${fixed(t.perplexity, 2)} | ${pct(t.unkRate)} | ${fixed(bp, 2)} | ${m ? pct(m.syntaxValidity) : '-'} | ${mbppPass} |`);
   }

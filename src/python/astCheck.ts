@@ -69,4 +69,3 @@ export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxChe
     child.stdin.end(JSON.stringify(sources));
   });
 }
-
