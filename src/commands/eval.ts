@@ -175,7 +175,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   // Teacher forcing with the model's OWN vocabularies, cut to the lengths training used.
   const t1 = performance.now();
   const maxLen = loaded.model.config.maxLen;
-  const { examples } = encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen));
+  const { examples } = encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots });
   const tf = teacherForced(loaded.model, examples);
   const teacherS = seconds(t1);
 

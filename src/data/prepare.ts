@@ -3,8 +3,7 @@ import type { CleanPair, CleanResult } from './clean.js';
 import { mbppSplitName, splitPairs, SPLIT_NAMES, type SplitName } from './split.js';
 import type { DataFormat } from './types.js';
 import { Vocab } from '../tokenize/vocab.js';
-import { tokenizeEnglish } from '../tokenize/english.js';
-import { lexPython } from '../tokenize/pyLexer.js';
+import { allSlotTokens, pairTokens } from '../tokenize/numberSlots.js';
 import { codeVocabBase, subwordWords, vocabCandidates } from '../tokenize/subword.js';
 import { Bpe } from '../tokenize/bpe.js';
 
@@ -29,10 +28,14 @@ export function splitCleaned(cleaned: CleanResult & { format: DataFormat }, opts
 }
 
 /** Vocabularies from the training split only: English words, and Python model tokens with subword fallbacks. */
-export function buildVocabularies(train: readonly CleanPair[], opts: { minFreq: number; bpeMerges?: number }): { en: Vocab; py: Vocab; bpe?: Bpe } {
-  const en = Vocab.build(train.map((p) => tokenizeEnglish(p.description)), { minFreq: opts.minFreq });
-  const trainTokens = train.map((p) => lexPython(p.code));
+export function buildVocabularies(train: readonly CleanPair[], opts: { minFreq: number; bpeMerges?: number; numberSlots?: boolean }): { en: Vocab; py: Vocab; bpe?: Bpe } {
+  const slots = opts.numberSlots ?? false;
+  const seen = train.map((p) => pairTokens(p.description, p.code, slots));
+  // Every slot token is kept, even one too rare to pass minFreq, so any sentence's numbers can be copied.
+  const always = slots ? allSlotTokens() : [];
+  const en = Vocab.build(seen.map((s) => s.words), { minFreq: opts.minFreq, always });
+  const trainTokens = seen.map((s) => s.code);
   const bpe = opts.bpeMerges ? Bpe.learn(subwordWords(trainTokens), { merges: opts.bpeMerges, minFreq: opts.minFreq }) : undefined;
-  const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: opts.minFreq, always: codeVocabBase() });
+  const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: opts.minFreq, always: [...codeVocabBase(), ...always] });
   return { en, py, bpe };
 }

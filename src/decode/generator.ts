@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import type { LoadedModel } from '../model/bundle.js';
 import { tokenizeEnglish } from '../tokenize/english.js';
 import { modelTokensToCode } from '../tokenize/codeText.js';
+import { allSlotTokens, fillSlots, slotSentence } from '../tokenize/numberSlots.js';
 import { beamSearch, greedy, sample, type Hypothesis } from './search.js';
 import { SyntaxGuard } from './syntaxGuard.js';
 
@@ -60,17 +61,30 @@ export class Generator {
     return (this.syntaxGuard ??= new SyntaxGuard(this.loaded.tgtVocab.tokens));
   }
 
-  encode(sentence: string): { ids: Int32Array; words: string[]; truncated: boolean } {
-    const words = tokenizeEnglish(sentence);
+  /**
+   * The source ids for a sentence, the words as the model sees them, and, for a
+   * model with number slots, the numbers its slots stand for.
+   */
+  encode(sentence: string): { ids: Int32Array; words: string[]; truncated: boolean; numbers: string[] } {
+    let words = tokenizeEnglish(sentence);
     if (words.length === 0) throw new UserError('the sentence is empty: describe the code you want, e.g. "write a python function to add two numbers"');
+    let numbers: string[] = [];
+    if (this.loaded.model.config.numberSlots) ({ words, numbers } = slotSentence(words));
     const max = this.loaded.model.config.maxLen;
     const kept = words.slice(0, max);
     const ids = Int32Array.from(this.loaded.srcVocab.encode(kept));
-    return { ids, words: kept.map((w, i) => this.loaded.srcVocab.token(ids[i]) === '<unk>' ? '<unk>' : w), truncated: kept.length < words.length };
+    return { ids, words: kept.map((w, i) => this.loaded.srcVocab.token(ids[i]) === '<unk>' ? '<unk>' : w), truncated: kept.length < words.length, numbers };
   }
 
-  toCode(h: Hypothesis): { code: string; tokens: string[] } {
-    const tokens = this.loaded.tgtVocab.decode(h.ids);
+  /** Slot tokens the sentence leaves empty: emitting one would invent a number. */
+  private unfilledSlots(numbers: readonly string[]): number[] {
+    if (!this.loaded.model.config.numberSlots) return [];
+    const vocab = this.loaded.tgtVocab;
+    return allSlotTokens().slice(numbers.length).filter((t) => vocab.has(t)).map((t) => vocab.id(t));
+  }
+
+  toCode(h: Hypothesis, numbers: readonly string[] = []): { code: string; tokens: string[] } {
+    const tokens = fillSlots(this.loaded.tgtVocab.decode(h.ids), numbers);
     let code: string;
     try {
       code = modelTokensToCode(tokens);
@@ -82,9 +96,12 @@ export class Generator {
 
   generate(sentence: string, opts: GenerateOptions = {}): Generation {
     const t0 = performance.now();
-    const { ids, words, truncated } = this.encode(sentence);
+    const { ids, words, truncated, numbers } = this.encode(sentence);
     const model = this.loaded.model;
-    const common = { maxLen: opts.maxLen, attention: opts.attention, guard: opts.guard ? this.guard() : undefined, maxRepeats: opts.maxRepeats };
+    const common = {
+      maxLen: opts.maxLen, attention: opts.attention, guard: opts.guard ? this.guard() : undefined, maxRepeats: opts.maxRepeats,
+      forbidden: this.unfilledSlots(numbers),
+    };
     let hyps: Hypothesis[];
     if (opts.samples && opts.samples > 0) {
       hyps = sample(model, ids, { ...common, samples: opts.samples, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed });
@@ -95,10 +112,10 @@ export class Generator {
       hyps = beamSearch(model, ids, { ...common, beam: opts.beam, lengthPenalty: opts.lengthPenalty });
     }
     const [best, ...rest] = hyps;
-    const { code, tokens } = this.toCode(best);
+    const { code, tokens } = this.toCode(best, numbers);
     return {
       code,
-      alternatives: rest.map((h) => this.toCode(h).code),
+      alternatives: rest.map((h) => this.toCode(h, numbers).code),
       tokens,
       words,
       truncated,

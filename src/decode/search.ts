@@ -28,6 +28,8 @@ export interface DecodeOptions {
   maxLen?: number;
   /** Never emit <unk> (default true: the subword vocabulary spells any ASCII name). */
   banUnk?: boolean;
+  /** Further token ids never to emit (e.g. number slots the sentence does not fill). */
+  forbidden?: readonly number[];
   /** Record cross-attention weights for each output token. */
   attention?: boolean;
   /** Only emit tokens that keep the output completable as Python (see syntaxGuard.ts). */
@@ -90,7 +92,7 @@ function start(model: Seq2SeqTransformer, src: Int32Array, rows: number, capacit
 }
 
 function banned(opts: DecodeOptions): number[] {
-  return opts.banUnk === false ? [PAD, BOS] : [PAD, BOS, UNK];
+  return [PAD, BOS, ...(opts.banUnk === false ? [] : [UNK]), ...(opts.forbidden ?? [])];
 }
 
 /** Mean over heads of weights [rows, H, 1, S] for row r. */

@@ -44,6 +44,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     `- ${String(training.data?.file ?? 'english_python_data.txt').replace(/^.*\//, '')}, cleaned and split by en2py (\`en2py data stats\`, \`en2py data split\`): grouped split, seed ${String(training.spec?.data?.splitSeed ?? 1)}, no description group in two splits.`,
     ...extraDataLines(training.data),
     `- Vocabularies from the training split only (before augmentation): English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`,
+    ...(m.numberSlots ? ['- Number slots: each distinct number of the sentence is read as `<num0>`, `<num1>`, … and copied into the code where the model writes that slot (src/tokenize/numberSlots.ts).'] : []),
     '',
     '## Configuration',
     '',

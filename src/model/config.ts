@@ -25,6 +25,12 @@ export const modelConfigFields = z
     tieTargetEmbeddings: z.boolean(),
     /** Dimension of pretrained source embeddings projected to dModel (0 = none). */
     srcEmbeddingDim: z.number().int().nonnegative(),
+    /**
+     * Numbers of the sentence become slot words <num0>, <num1>, … on both sides and are
+     * copied back into the output (src/tokenize/numberSlots.ts). Models written before
+     * the option have none.
+     */
+    numberSlots: z.boolean().default(false),
   })
   .strict();
 
@@ -52,5 +58,6 @@ export function seedConfig(srcVocab: number, tgtVocab: number): ModelConfig {
     positions: 'learned',
     tieTargetEmbeddings: false,
     srcEmbeddingDim: 0,
+    numberSlots: false,
   };
 }

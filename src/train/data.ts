@@ -5,8 +5,8 @@
  */
 import type { Batch } from '../model/transformer.js';
 import { Rng } from '../tensor/random.js';
-import { tokenizeEnglish } from '../tokenize/english.js';
-import { codeToModelTokens } from '../tokenize/codeText.js';
+import { pairTokens } from '../tokenize/numberSlots.js';
+import { encodeCode } from '../tokenize/subword.js';
 import { BOS, EOS, PAD, UNK, type Vocab } from '../tokenize/vocab.js';
 
 export interface Example {
@@ -26,12 +26,13 @@ export interface EncodeStats {
 
 export function encodePairs(
   pairs: ReadonlyArray<{ id: string; description: string; code: string }>,
-  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number,
+  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number, opts: { numberSlots?: boolean } = {},
 ): { examples: Example[]; stats: EncodeStats } {
   const stats: EncodeStats = { examples: 0, truncatedSrc: 0, truncatedTgt: 0, unkTgt: 0 };
   const examples = pairs.map((p) => {
-    let src = srcVocab.encode(tokenizeEnglish(p.description));
-    let tgt = tgtVocab.encode(codeToModelTokens(p.code, tgtVocab));
+    const seen = pairTokens(p.description, p.code, opts.numberSlots ?? false);
+    let src = srcVocab.encode(seen.words);
+    let tgt = tgtVocab.encode(encodeCode(seen.code, tgtVocab));
     if (src.length > maxSrc) {
       src = src.slice(0, maxSrc);
       stats.truncatedSrc++;

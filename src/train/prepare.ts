@@ -58,6 +58,7 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
 
 export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
   const { file, format, splits, report } = await loadRunSplits(spec, opts.dataOverride);
+  const numberSlots = spec.model.numberSlots ?? false;
   let srcVocab: Vocab;
   let tgtVocab: Vocab;
   const enFile = path.join(out, 'vocab.en.json');
@@ -69,15 +70,15 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     // Vocabularies come from the pairs before augmentation: a renamed copy repeats its
     // description and most of its code, so counting it would let every word seen once
     // pass minFreq 2 and quietly grow both vocabularies.
-    const v = buildVocabularies(splits.train.filter((p) => !isRenamedCopy(p)), { minFreq: spec.data.minFreq });
+    const v = buildVocabularies(splits.train.filter((p) => !isRenamedCopy(p)), { minFreq: spec.data.minFreq, numberSlots });
     srcVocab = v.en;
     tgtVocab = v.py;
     srcVocab.save(enFile);
     tgtVocab.save(pyFile);
   }
   const t = spec.train;
-  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen);
-  const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen);
+  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots });
+  const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots });
   return {
     file,
     srcVocab,

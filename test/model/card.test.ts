@@ -33,7 +33,9 @@ test('the card names the extra training pairs and the augmentation', (t) => {
   assert.match(card, /Best epoch: 3 \(by validation loss\)/);
 
   const plain = modelCard(dir, config({ pairs: { train: 2446 } }), 'retrain');
-  assert.doesNotMatch(plain, /Extra training pairs|Augmentation|in all/);
+  assert.doesNotMatch(plain, /Extra training pairs|Augmentation|in all|Number slots/);
+  const slots = modelCard(dir, { ...config({}), model: { ...seedConfig(100, 200), numberSlots: true } }, 'retrain');
+  assert.match(slots, /Number slots: each distinct number of the sentence is read as `<num0>`/);
   const c = config({});
   const averaged = modelCard(dir, { ...c, training: { ...c.training, averagedEpochs: [14, 15, 16, 17] } }, 'retrain');
   assert.match(averaged, /Weights: the mean of epochs 14, 15, 16, 17 \(checkpoint averaging, `en2py average`\); best single epoch 3/);
