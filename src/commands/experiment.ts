@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { EXPERIMENTS_DIR, listExperimentNames, readExperiment } from '../experiments/registry.js';
 import { writeReport } from '../experiments/report.js';
-import { finishedResult, preflight, RESULTS_DIR, RUNS_DIR, runExperiment, SHARED_MBPP } from '../experiments/run.js';
+import { finishedResult, lockHolder, preflight, RESULTS_DIR, RUNS_DIR, runExperiment, SHARED_MBPP } from '../experiments/run.js';
 import { positiveInt } from './options.js';
 
 interface RunFlags { all?: boolean; experiments: string; results: string; runs: string; mbpp?: string | false; evalLimit?: number }
@@ -51,7 +51,7 @@ function listCommand(): Command {
       for (const name of listExperimentNames(o.experiments)) {
         const exp = readExperiment(name, o.experiments);
         const status = existsSync(path.join(o.results, name, 'result.json')) ? 'done'
-          : existsSync(path.join(o.runs, name, 'run.lock')) ? 'running'
+          : lockHolder(path.join(o.runs, name))?.alive ? 'running'
             : existsSync(path.join(o.runs, name, 'checkpoint.safetensors')) ? 'started' : 'pending';
         process.stdout.write(`${name.padEnd(24)} ${status.padEnd(8)} ${exp.spec.description ?? ''}\n`);
       }

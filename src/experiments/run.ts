@@ -168,6 +168,24 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ s
 }
 
 /**
+ * Who holds a run's lock ("PID HOST" in run.lock), and whether that process is
+ * still alive. Liveness is known only on this host; a lock from another host
+ * counts as alive.
+ */
+export function lockHolder(runDir: string): { pid: number; host: string; alive: boolean } | null {
+  const file = path.join(runDir, 'run.lock');
+  if (!existsSync(file)) return null;
+  const [pid, host] = readFileSync(file, 'utf8').trim().split(' ');
+  if (host !== os.hostname()) return { pid: Number(pid), host, alive: true };
+  try {
+    process.kill(Number(pid), 0);
+    return { pid: Number(pid), host, alive: true };
+  } catch (err) {
+    return { pid: Number(pid), host, alive: (err as NodeJS.ErrnoException).code === 'EPERM' };
+  }
+}
+
+/**
  * One process per experiment at a time: two `experiment run` commands (two
  * terminals, two machines sharing a disk) must not train into the same folder.
  * A lock left by a process that died is taken over.
@@ -175,23 +193,16 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<{ s
 function lockRun(runDir: string, name: string): () => void {
   mkdirSync(runDir, { recursive: true });
   const file = path.join(runDir, 'run.lock');
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid} ${os.hostname()}\n`, { flag: 'wx' });
       return () => rmSync(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const [pid, host] = readFileSync(file, 'utf8').trim().split(' ');
-      if (host === os.hostname() && !alive(Number(pid))) { rmSync(file, { force: true }); continue; }
-      throw new UserError(`${name} is being run by process ${pid} on ${host} (${relative(file)}); wait for it, or delete the lock if that process is gone`);
+      const holder = lockHolder(runDir);
+      if (holder && !holder.alive) { rmSync(file, { force: true }); continue; }
+      if (!holder) continue; // released between the two calls
+      throw new UserError(`${name} is being run by process ${holder.pid} on ${holder.host} (${relative(file)}); wait for it, or delete the lock if that process is gone`);
     }
   }
   throw new UserError(`${relative(file)}: could not take the lock`);

@@ -121,3 +121,19 @@ test('an experiment another live process is running is not started twice', (t) =
   assert.match(r.stderr, new RegExp(`tiny is being run by process ${process.pid}`));
   assert.ok(!existsSync(path.join(s.runs, 'tiny', 'checkpoint.safetensors')), 'nothing trained');
 });
+
+test('experiment list says running only while the lock holder lives', (t) => {
+  const s = setup(t, { tiny: tiny() });
+  const listFlags = ['--experiments', s.experiments, '--results', s.results, '--runs', s.runs];
+  const status = () => {
+    const r = en2py(['experiment', 'list', ...listFlags]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split(/\s+/)[1];
+  };
+  mkdirSync(path.join(s.runs, 'tiny'), { recursive: true });
+  writeFileSync(path.join(s.runs, 'tiny', 'run.lock'), `${process.pid} ${os.hostname()}\n`);
+  assert.equal(status(), 'running');
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(path.join(s.runs, 'tiny', 'run.lock'), `${dead.stdout} ${os.hostname()}\n`);
+  assert.equal(status(), 'pending');
+});
