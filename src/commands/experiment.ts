@@ -62,12 +62,13 @@ function reportCommand(): Command {
   return new Command('report')
     .description('write results/README.md (table, seed spread, plots) and the README "Results" section from results/*/result.json')
     .option('--results <dir>', 'folder of results', RESULTS_DIR)
+    .option('--experiments <dir>', 'folder of experiment configs (read for each one\'s "base")', EXPERIMENTS_DIR)
     .option('--readme <file>', 'README whose "Results" section is replaced (between the results markers)')
     .option('--no-readme', 'leave the README alone')
     .option('--baseline <name>', 'the experiment every other one is compared with', 'e1-baseline')
     .option('--seed-twin <name>', 'the baseline trained with another seed (its difference is the noise level)', 'e1-baseline-seed2')
-    .action((o: { results: string; readme?: string | false; baseline: string; seedTwin: string }) => {
-      const r = writeReport({ resultsDir: o.results, readme: o.readme === false ? null : o.readme, baseline: o.baseline, seedTwin: o.seedTwin });
+    .action((o: { results: string; experiments: string; readme?: string | false; baseline: string; seedTwin: string }) => {
+      const r = writeReport({ resultsDir: o.results, experimentsDir: o.experiments, readme: o.readme === false ? null : o.readme, baseline: o.baseline, seedTwin: o.seedTwin });
       process.stdout.write(`${r.experiments} experiment(s): ${r.files.join(', ')}\n`);
     });
 }

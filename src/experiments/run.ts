@@ -123,7 +123,8 @@ export function preflight(exp: Experiment): void {
  * not make a finished experiment look different.
  */
 function sameConfig(recorded: unknown, spec: RunSpec): boolean {
-  const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  // The description and the base experiment are notes for readers; they do not change what is trained.
+  const plain = ({ description: _d, base: _b, ...rest }: RunSpec) => JSON.parse(JSON.stringify(rest)) as unknown;
   try {
     return isDeepStrictEqual(plain(resolveSpec(recorded, 'recorded config')), plain(spec));
   } catch {

@@ -30,11 +30,14 @@ export const modelConfigFields = z
      * copied back into the output (src/tokenize/numberSlots.ts). Models written before
      * the option have none.
      */
-    numberSlots: z.boolean().default(false),
+    numberSlots: z.boolean().optional(),
   })
   .strict();
 
-export const modelConfigSchema = modelConfigFields.refine((c) => c.dModel % c.heads === 0, {
+// The default lives here, not in the fields: a default inside the run spec's partial
+// overrides would turn a recorded `model: {}` into `{numberSlots: false}` while a config
+// without `model` stays `{}`, and every finished experiment would look changed.
+export const modelConfigSchema = modelConfigFields.extend({ numberSlots: z.boolean().default(false) }).refine((c) => c.dModel % c.heads === 0, {
   message: 'dModel must be divisible by heads',
   path: ['heads'],
 });

@@ -43,6 +43,8 @@ export const runSpecSchema = z
   .object({
     preset: z.enum(['seed']).default('seed'),
     description: z.string().optional(),
+    /** The experiment this one adds a technique to; `experiment report` shows their difference. Not used by training. */
+    base: z.string().optional(),
     model: modelOverridesSchema.default({}),
     data: dataOptionsSchema.partial().strict().default({}),
     train: trainOptionsSchema.partial().strict().default({}),
@@ -55,6 +57,7 @@ export type ModelOverrides = z.infer<typeof modelOverridesSchema>;
 export interface RunSpec {
   preset: 'seed';
   description?: string;
+  base?: string;
   model: ModelOverrides;
   data: DataOptions;
   train: TrainOptions;
@@ -86,6 +89,7 @@ export function resolveSpec(raw: unknown, source: string): RunSpec {
   return {
     preset: s.preset,
     description: s.description,
+    base: s.base,
     model: s.model,
     data: { ...defaultDataOptions(), ...s.data },
     train: { ...seedTrainOptions(), ...s.train },

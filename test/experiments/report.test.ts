@@ -50,7 +50,11 @@ test('the report tables, seed-spread verdicts, plots and README section come fro
   writeFileSync(path.join(evalDir, 'plain', 'greedy.json'), testSummary(6.05, 0.634));
   writeFileSync(path.join(evalDir, 'beam5.json'), testSummary(15.5, 0.99));
   writeFileSync(path.join(evalDir, 'benchmark.json'), JSON.stringify({ problems: 120, passAtK: { 'pass@1': 0.05 }, boundPassAtK: { 'pass@1': 0.1 }, syntaxValidity: 0.95 }));
-  const r = writeReport({ resultsDir: results, readme, baseline: 'e1-baseline', seedTwin: 'e1-baseline-seed2' });
+  // e4-worse names e4-better as its base in its config (read from the experiments folder).
+  const experiments = path.join(dir, 'experiments');
+  mkdirSync(experiments);
+  writeFileSync(path.join(experiments, 'e4-worse.json'), JSON.stringify({ base: 'e4-better', train: { labelSmoothing: 0.1 } }));
+  const r = writeReport({ resultsDir: results, readme, baseline: 'e1-baseline', seedTwin: 'e1-baseline-seed2', experimentsDir: experiments });
   assert.equal(r.experiments, 4);
 
   const doc = readFileSync(path.join(results, 'README.md'), 'utf8');
@@ -67,6 +71,10 @@ test('the report tables, seed-spread verdicts, plots and README section come fro
   assert.match(worse, /syntax-valid ▼/);
   assert.doesNotMatch(worse, /BLEU ▼/, 'BLEU -0.5 is within the spread of 1.0');
   assert.match(doc, /\| e4-better \| .*\\\| test/, 'pipes in descriptions are escaped');
+  // Against its own base: ppl 14 − 11 = +3 and BLEU 6.5 − 9 = −2.5, both past the spread.
+  const ownBase = doc.split('\n').filter((l) => l.includes(' − e4-better |'));
+  assert.equal(ownBase.length, 1, 'only e4-worse names a base');
+  assert.match(ownBase[0], /^\| e4-worse − e4-better \| \+3\.00 ✱ \| -2\.50 ✱ \|.*valid ppl ▼, BLEU ▼/);
   assert.match(doc, /!\[loss\]\(plots\/loss\.svg\)/);
 
   for (const f of ['loss.svg', 'metrics.svg']) {
