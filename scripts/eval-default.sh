@@ -3,6 +3,7 @@
 # benchmark and MBPP, with the default (syntax-aware) decoding and plain decoding,
 # then rewrites the tables in results/README.md and README.md.
 # Usage: bash scripts/eval-default.sh [MODEL_DIR]   (takes about 20 minutes on 2 cores)
+# BEST_EPOCH_RUN=DIR: the run the default model averages (default runs/experiments/e8-number-slots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/default}"
@@ -27,4 +28,10 @@ run plain/greedy "${plain[@]}"
 run plain/beam5 --beam 5 "${plain[@]}"
 run plain/benchmark --benchmark benchmarks/en2py-bench.jsonl "${plain[@]}"
 run plain/mbpp --mbpp "$mbpp" "${plain[@]}"
+# The default model's run before checkpoint averaging (its best single epoch), when it is here.
+best_epoch_run="${BEST_EPOCH_RUN:-runs/experiments/e8-number-slots}"
+if [ -f "$best_epoch_run/model.safetensors" ]; then
+  model="$best_epoch_run" run plain/greedy-best-epoch "${plain[@]}"
+  model="$best_epoch_run" run plain/mbpp-best-epoch --mbpp "$mbpp" "${plain[@]}"
+fi
 en2py experiment report

@@ -17,7 +17,7 @@ const DECODING_ROWS: Array<{ label: string; test: string; mbpp: string }> = [
   { label: 'greedy, plain', test: 'plain/greedy.json', mbpp: 'plain/mbpp.json' },
   { label: 'greedy + syntax guard + repetition limit (default)', test: 'greedy.json', mbpp: 'mbpp.json' },
   { label: 'beam 5, plain', test: 'plain/beam5.json', mbpp: '' },
-  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse (default)', test: 'beam5.json', mbpp: '' },
+  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse with greedy fallback (default)', test: 'beam5.json', mbpp: '' },
 ];
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(1)}%` : 'n/a');
