@@ -124,11 +124,6 @@ export function renameLocals(code: string, description: string, seed: number): s
   return detokenizePython(renamed);
 }
 
-/** Whether a pair is a renamed copy made by renamedCopies (its id ends in "~rN"). */
-export function isRenamedCopy(pair: { id: string }): boolean {
-  return /~r\d+$/.test(pair.id);
-}
-
 /** Up to `copies` renamed variants of each pair (distinct from the original and each other), ids suffixed "~rN". */
 export function renamedCopies<T extends { id: string; description: string; code: string }>(pairs: readonly T[], copies: number, seed: number): T[] {
   const out: T[] = [];

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isRenamedCopy, renamedCopies } from '../data/augment.js';
+import { renamedCopies } from '../data/augment.js';
 import { loadExtraPairs } from '../data/extra.js';
 import { loadCleanPairs } from '../data/load.js';
 import { benchmarkPath, readBenchmark } from '../eval/benchmark.js';
@@ -27,6 +27,12 @@ export interface RunSplits {
   file: string;
   format: DataFormat;
   splits: Record<SplitName, CleanPair[]>;
+  /**
+   * The training pairs the vocabularies come from: the training split and any extra
+   * data, but not the renamed copies. A copy repeats its description and most of its
+   * code, so counting it would let every word seen once pass minFreq 2.
+   */
+  vocabularyPairs: CleanPair[];
   report: object;
 }
 
@@ -38,7 +44,7 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
   const file = resolveDataPath({ data: dataOverride ?? spec.data.path ?? undefined });
   const cleaned = await loadCleanPairs(file, { format: spec.data.format ?? undefined });
   const { splits, report } = splitCleaned(cleaned, { seed: spec.data.splitSeed, valid: spec.data.valid, test: spec.data.test, grouped: spec.data.grouped });
-  if (spec.data.extra.length === 0 && spec.data.renamedCopies === 0) return { file, format: cleaned.format, splits, report };
+  if (spec.data.extra.length === 0 && spec.data.renamedCopies === 0) return { file, format: cleaned.format, splits, vocabularyPairs: splits.train, report };
   let train = splits.train;
   const more: Record<string, unknown> = {};
   if (spec.data.extra.length) {
@@ -47,17 +53,18 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
     train = [...train, ...extra.pairs];
     more.extra = extra.reports;
   }
+  const vocabularyPairs = train;
   if (spec.data.renamedCopies) {
     const copies = renamedCopies(train, spec.data.renamedCopies, spec.data.splitSeed);
     train = [...train, ...copies];
     more.renamedCopies = copies.length;
   }
   const pairs = { ...(report as { pairs?: Record<string, number> }).pairs, train: train.length };
-  return { file, format: cleaned.format, splits: { ...splits, train }, report: { ...report, pairs, ...more } };
+  return { file, format: cleaned.format, splits: { ...splits, train }, vocabularyPairs, report: { ...report, pairs, ...more } };
 }
 
 export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
-  const { file, format, splits, report } = await loadRunSplits(spec, opts.dataOverride);
+  const { file, format, splits, vocabularyPairs, report } = await loadRunSplits(spec, opts.dataOverride);
   const numberSlots = spec.model.numberSlots ?? false;
   let srcVocab: Vocab;
   let tgtVocab: Vocab;
@@ -67,10 +74,7 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     srcVocab = Vocab.load(enFile);
     tgtVocab = Vocab.load(pyFile);
   } else {
-    // Vocabularies come from the pairs before augmentation: a renamed copy repeats its
-    // description and most of its code, so counting it would let every word seen once
-    // pass minFreq 2 and quietly grow both vocabularies.
-    const v = buildVocabularies(splits.train.filter((p) => !isRenamedCopy(p)), { minFreq: spec.data.minFreq, numberSlots });
+    const v = buildVocabularies(vocabularyPairs, { minFreq: spec.data.minFreq, numberSlots });
     srcVocab = v.en;
     tgtVocab = v.py;
     srcVocab.save(enFile);
