@@ -1,8 +1,8 @@
 // Latency of `POST /api/generate` as a user sees it: starts the server in this
 // process on a free port, sends one warm-up request and then N sequential ones
-// (beam 4, a typical prompt), and prints the median and p90 in milliseconds,
+// (beam 5, a typical prompt), and prints the median and p90 in milliseconds,
 // end to end (HTTP, generation, parse check) and generation alone.
-//   node dist/bench/serve.js [--model DIR] [--requests 20] [--beam 4] [--prompt "..."] [--out FILE]
+//   node dist/bench/serve.js [--model DIR] [--requests 20] [--beam 5] [--prompt "..."] [--out FILE]
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../src/commands/generate.js';
@@ -14,7 +14,7 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: DEFAULT_MODEL_DIR },
     requests: { type: 'string', default: '20' },
-    beam: { type: 'string', default: '4' },
+    beam: { type: 'string', default: '5' },
     prompt: { type: 'string', default: 'write a python function to add two numbers' },
     out: { type: 'string' },
   },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { Generator, type GenerateOptions, type Generation } from '../decode/generator.js';
 import { rerankGenerations, reranks } from '../decode/rerank.js';
+import { DEFAULT_BEAM } from '../decode/search.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -50,7 +51,7 @@ export function generateCommand(): Command {
       .description('turn an English sentence into Python with a trained model')
       .argument('[sentence...]', 'the description, e.g. "write a python function to add two numbers"')
       .option('--model <dir>', 'model directory (default: models/default in the repository)')
-      .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 4)
+      .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, DEFAULT_BEAM)
       .option('--samples <n>', 'sample this many outputs instead of beam search', positiveInt),
   )
     .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)

@@ -142,6 +142,9 @@ export function greedy(model: Seq2SeqTransformer, src: Int32Array, opts: DecodeO
  */
 export const DEFAULT_LENGTH_PENALTY = 2;
 
+/** The beam size `generate` and `serve` use unless told otherwise: the one the default model was chosen with. */
+export const DEFAULT_BEAM = 5;
+
 export interface BeamOptions extends DecodeOptions {
   beam?: number;
   /** GNMT length penalty alpha: score = logProb / ((5 + len) / 6)^alpha. 0 = raw log-probability. Default DEFAULT_LENGTH_PENALTY. */
@@ -152,7 +155,7 @@ export interface BeamOptions extends DecodeOptions {
 
 /** Beam search; returns finished hypotheses, best first. With beam 1 it is greedy decoding. */
 export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: BeamOptions = {}): Hypothesis[] {
-  const beam = Math.max(1, opts.beam ?? 4);
+  const beam = Math.max(1, opts.beam ?? DEFAULT_BEAM);
   const alpha = opts.lengthPenalty ?? DEFAULT_LENGTH_PENALTY;
   const maxLen = maxLenOf(model, opts);
   const V = model.config.tgtVocab;

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { DEFAULT_MAX_REPEATS, Generator, type Generation } from '../decode/generator.js';
 import { parsingFirst } from '../decode/rerank.js';
+import { DEFAULT_BEAM } from '../decode/search.js';
 import type { LoadedModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
@@ -178,7 +179,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
 
   async function generate(body: unknown): Promise<GenerateResponse> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new HttpError(400, 'expected a JSON object like {"prompt": "write a python function to add two numbers", "beam": 4}');
+      throw new HttpError(400, 'expected a JSON object like {"prompt": "write a python function to add two numbers", "beam": 5}');
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -194,7 +195,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       g = await queue.push(() => {
         queuedMs = performance.now() - queuedAt;
         return generator.generate(r.prompt, {
-          beam: r.beam ?? (r.samples ? undefined : 4), samples: r.samples, temperature: r.temperature ?? 0.8, maxLen, attention: true,
+          beam: r.beam ?? (r.samples ? undefined : DEFAULT_BEAM), samples: r.samples, temperature: r.temperature ?? 0.8, maxLen, attention: true,
           guard: true, maxRepeats: DEFAULT_MAX_REPEATS,
         });
       });

@@ -38,7 +38,7 @@ test('serve page: a sentence in, highlighted code, parse mark and attention out 
   assert.ok(r.code.trim().length > 0, 'shows code');
   assert.match(r.mark, /^(✓ parses|✗ does not parse)$/);
   // The page shows what the API answers for the same request (the model is deterministic with beam search).
-  const api = await (await fetch(`${url}api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt: sentence, beam: 4 }) })).json() as { code: string; valid: boolean; alternatives: string[]; tokens: string[] };
+  const api = await (await fetch(`${url}api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt: sentence, beam: 5 }) })).json() as { code: string; valid: boolean; alternatives: string[]; tokens: string[] };
   assert.equal(r.code.trim(), api.code.trim());
   assert.equal(r.mark, api.valid ? '✓ parses' : '✗ does not parse');
   assert.equal(r.alternatives, api.alternatives.length);

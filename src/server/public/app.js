@@ -197,7 +197,7 @@ function requestBody(prompt) {
     body.samples = Number($('#samples').value) || 4;
     body.temperature = Number($('#temperature').value) || 0.8;
   } else {
-    body.beam = Number($('#beam').value) || 4;
+    body.beam = Number($('#beam').value) || 5;
   }
   return body;
 }
