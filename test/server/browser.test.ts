@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../../src/model/bundle.js';
+import { averageEpochs } from '../../src/train/average.js';
 import { createApp, listen } from '../../src/server/app.js';
 import { NO_PYTHON, tempDir } from '../helpers.js';
 import { browserSkipReason, launchBrowser, trainTinyModel } from './fixtures.js';
@@ -61,4 +62,22 @@ test('serve page: a sentence in, highlighted code, parse mark and attention out 
   assert.ok(statSync(shot).size > 10_000, 'screenshot saved');
   // The one expected complaint: Chromium logs the 400 of the too-long prompt.
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+});
+
+test('serve page: an averaged model is introduced by its epochs, not its run\'s best epoch (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
+  const dir = tempDir(t);
+  const run = trainTinyModel(dir);
+  const averaged = path.join(dir, 'averaged');
+  averageEpochs(run, [2, 3], averaged);
+  const app = createApp(loadModel(averaged), { log: () => {} });
+  const { url } = await listen(app.server, 0, '127.0.0.1');
+  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+  const info = await page.locator('#model-info').innerText();
+  assert.match(info, /mean of epochs 2–3/);
+  assert.doesNotMatch(info, /valid ppl|epoch \d/);
 });

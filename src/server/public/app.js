@@ -26,8 +26,14 @@ async function loadModelInfo() {
     const c = m.config;
     const parts = [`model ${m.name}`, `${formatCount(m.parameters)} parameters`, `${c.encoderLayers}+${c.decoderLayers} layers, d ${c.dModel}`];
     const metrics = m.metrics || {};
-    if (typeof metrics.epoch === 'number') parts.push(`epoch ${metrics.epoch}`);
-    if (typeof metrics.valid_ppl === 'number') parts.push(`valid ppl ${metrics.valid_ppl.toFixed(1)}`);
+    const averaged = (m.training || {}).averagedEpochs;
+    if (Array.isArray(averaged) && averaged.length) {
+      // An averaged model's metrics are those of its run's best single epoch, not its own: name the epochs instead.
+      parts.push(`mean of epochs ${averaged[0]}–${averaged[averaged.length - 1]}`);
+    } else {
+      if (typeof metrics.epoch === 'number') parts.push(`epoch ${metrics.epoch}`);
+      if (typeof metrics.valid_ppl === 'number') parts.push(`valid ppl ${metrics.valid_ppl.toFixed(1)}`);
+    }
     box.textContent = parts.join(' · ');
     box.title = JSON.stringify(metrics, null, 1);
   } catch {
