@@ -3,8 +3,9 @@
 // standard library on this machine (tests and site-packages skipped). Each
 // snippet or file is lexed with our lexer (comments dropped) and turned into
 // model strings with `encodeCode` against the target vocabulary, as training
-// does (`codeToModelTokens`): a token the vocabulary lacks becomes its "##"
-// pieces or characters, and a piece still outside the vocabulary is "<unk>".
+// does (`encodePairs` in src/train/data.ts): a token the vocabulary lacks becomes
+// its "##" pieces or characters, and a piece still outside the vocabulary is
+// "<unk>". Number slots are not applied: E3 predates them and no slot model uses it.
 // Each sequence is wrapped in <bos> … <eos>, as the decoder sees it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
