@@ -61,6 +61,8 @@ export interface EvalCliOptions {
   guard: boolean;
   /** Beams/samples: the most likely candidate that parses first (src/decode/rerank.ts). */
   rerank: boolean;
+  /** With rerank: when nothing parses, cut the most likely candidate to its longest parsing prefix of whole lines. */
+  cut: boolean;
   /** Forbid a short cycle repeated more than this many times in a row (0 = off; src/decode/repetition.ts). */
   maxRepeats: number;
   out?: string;
@@ -131,13 +133,13 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  const syntax = { guard: o.guard, rerank: reranks(o), maxRepeats: o.maxRepeats };
+  const syntax = { guard: o.guard, rerank: reranks(o), ...(reranks(o) ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats };
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
   return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  const extras = [o.guard ? 'syntax guard' : '', reranks(o) ? 'parse rerank' : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
+  const extras = [o.guard ? 'syntax guard' : '', reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
   const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
   return extras ? `${base}, ${extras}` : base;
 }
@@ -146,7 +148,7 @@ function describeDecoding(o: EvalCliOptions): string {
 async function maybeRerank(generations: SplitGeneration[], o: EvalCliOptions): Promise<SplitGeneration[]> {
   if (!reranks(o)) return generations;
   // The model tokens are those of the most likely candidate, so a reranked output has none.
-  return (await rerankGenerations(generations)).map(({ reranked, ...g }) => (reranked ? { ...g, modelTokens: undefined } : g));
+  return (await rerankGenerations(generations, { cut: o.cut })).map(({ reranked, cut, ...g }) => (reranked ? { ...g, modelTokens: undefined, ...(cut ? { cut } : {}) } : g));
 }
 
 const seconds = (t0: number): number => Math.round((performance.now() - t0) / 10) / 100;
@@ -176,7 +178,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   const t1 = performance.now();
   const maxLen = loaded.model.config.maxLen;
   const { examples } = encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots });
-  const tf = teacherForced(loaded.model, examples);
+  const tf = teacherForced(loaded.members, examples);
   const teacherS = seconds(t1);
 
   const t2 = performance.now();

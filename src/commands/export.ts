@@ -23,9 +23,11 @@ export function exportCommand(): Command {
         training: loaded.config.training,
         metrics: loaded.config.metrics,
         dtype: o.dtype === 'f16' ? 'F16' : 'F32',
+        ensemble: loaded.config.ensemble ? { others: loaded.members.slice(1), from: loaded.config.ensemble.from } : undefined,
       });
       copyCompanionFiles(o.model, o.out, { evaluation: true });
       writeFileAtomic(path.join(o.out, 'README.md'), modelCard(o.out, loaded.config, o.retrain));
-      process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters)\n`);
+      const members = loaded.members.length > 1 ? `, ensemble of ${loaded.members.length}` : '';
+      process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters${members})\n`);
     });
 }

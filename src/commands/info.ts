@@ -11,11 +11,13 @@ export function infoCommand(): Command {
     .option('--model <dir>', 'also list the model\'s weights (names as in model.safetensors) and shapes')
     .action((opts: { json?: boolean; model?: string }) => {
       if (opts.model) {
-        const { model, config } = loadModel(opts.model);
+        const { model, members, config } = loadModel(opts.model);
         const weights = [...model.params.byName].map(([name, t]) => ({ name, shape: t.shape }));
-        if (opts.json) console.log(JSON.stringify({ parameters: model.parameterCount(), config: config.model, weights }));
+        // An ensemble's members share names and shapes: one list serves every weight file.
+        const files = ['model.safetensors', ...(config.ensemble?.weights ?? [])];
+        if (opts.json) console.log(JSON.stringify({ parameters: model.parameterCount(), members: members.length, files, config: config.model, weights }));
         else {
-          console.log(`${model.parameterCount().toLocaleString('en-US')} parameters`);
+          console.log(`${model.parameterCount().toLocaleString('en-US')} parameters${members.length > 1 ? ` per member; an ensemble of ${members.length} (${files.join(', ')})` : ''}`);
           for (const w of weights) console.log(`${w.name.padEnd(48)} [${w.shape.join(', ')}]`);
         }
         return;

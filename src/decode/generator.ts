@@ -97,7 +97,7 @@ export class Generator {
   generate(sentence: string, opts: GenerateOptions = {}): Generation {
     const t0 = performance.now();
     const { ids, words, truncated, numbers } = this.encode(sentence);
-    const model = this.loaded.model;
+    const model = this.loaded.members; // one model, or an ensemble's members
     const common = {
       maxLen: opts.maxLen, attention: opts.attention, guard: opts.guard ? this.guard() : undefined, maxRepeats: opts.maxRepeats,
       forbidden: this.unfilledSlots(numbers),

@@ -2,12 +2,15 @@
  * Decoding strategies over the model's incremental decoder (src/model): greedy,
  * beam search with a length penalty, and sampling with temperature, top-k and
  * top-p. Each new token costs one decoder step thanks to the key/value cache.
+ * Each takes one model or an ensemble's members (stepper.ts).
  */
 import { noGrad, tidy, Rng } from '../tensor/index.js';
-import { Seq2SeqTransformer } from '../model/transformer.js';
+import type { ModelConfig } from '../model/config.js';
 import { BOS, EOS, PAD, UNK } from '../tokenize/vocab.js';
 import { logSoftmaxRow } from './logits.js';
 import { cycleBlockedTokens } from './repetition.js';
+import { membersOf, type Models } from '../model/ensemble.js';
+import { Stepper } from './stepper.js';
 import type { GuardState, SyntaxGuard } from './syntaxGuard.js';
 
 export interface Hypothesis {
@@ -82,15 +85,6 @@ function topAllowed(lp: Float64Array, h: Hypothesis, opts: DecodeOptions, remain
   return topIds(constrain(lp, h, opts, remaining), k);
 }
 
-/** Encoder output for one source sentence, replicated `rows` times (beams or samples). */
-function start(model: Seq2SeqTransformer, src: Int32Array, rows: number, capacity: number) {
-  const S = src.length;
-  const batchSrc = new Int32Array(rows * S);
-  for (let r = 0; r < rows; r++) batchSrc.set(src, r * S);
-  const { memory, mask } = model.encode(batchSrc, rows, S);
-  return model.startDecoding(memory, mask, capacity);
-}
-
 function banned(opts: DecodeOptions): number[] {
   return [PAD, BOS, ...(opts.banUnk === false ? [] : [UNK]), ...(opts.forbidden ?? [])];
 }
@@ -102,29 +96,36 @@ function headMean(weights: Float32Array, r: number, heads: number, S: number): n
   return out;
 }
 
-function maxLenOf(model: Seq2SeqTransformer, opts: DecodeOptions): number {
-  // Positions 0..maxLen are fed (BOS first), so at most model.maxLen - 1 output tokens.
-  return Math.min(opts.maxLen ?? 256, model.config.maxLen - 1);
+/** The config that sizes decoding (an ensemble's members share vocabularies; the smallest maxLen bounds them all). */
+function configOf(models: Models): ModelConfig {
+  const members = membersOf(models);
+  return { ...members[0].config, maxLen: Math.min(...members.map((m) => m.config.maxLen)) };
+}
+
+function maxLenOf(config: ModelConfig, opts: DecodeOptions): number {
+  // Positions 0..maxLen are fed (BOS first), so at most config.maxLen - 1 output tokens.
+  return Math.min(opts.maxLen ?? 256, config.maxLen - 1);
 }
 
 /** Greedy decoding: the most likely token at every step. */
-export function greedy(model: Seq2SeqTransformer, src: Int32Array, opts: DecodeOptions = {}): Hypothesis {
-  const maxLen = maxLenOf(model, opts);
-  const V = model.config.tgtVocab;
+export function greedy(models: Models, src: Int32Array, opts: DecodeOptions = {}): Hypothesis {
+  const config = configOf(models);
+  const maxLen = maxLenOf(config, opts);
+  const V = config.tgtVocab;
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
-    const state = start(model, src, 1, maxLen + 1);
+    const decoder = new Stepper(models, src, 1, maxLen + 1);
     const h: Hypothesis = { ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() };
     let token = BOS;
     for (let step = 0; step <= maxLen && !h.finished; step++) {
       tidy(() => {
-        const { logits, weights } = model.decodeStep(state, Int32Array.of(token), opts.attention);
-        const raw = logSoftmaxRow(logits.data, 0, V, ban);
+        const { scores, weights } = decoder.step(Int32Array.of(token), opts.attention);
+        const raw = logSoftmaxRow(scores, 0, V, ban);
         // Out of room, the sequence ends whatever the guard would say.
         token = step === maxLen ? EOS : topAllowed(raw, h, opts, maxLen - step, 1)[0];
         h.logProb += raw[token];
         if (opts.guard && h.guard && token !== EOS) h.guard = opts.guard.advance(h.guard, token);
-        if (weights) h.attention!.push(headMean(weights.data, 0, model.config.heads, src.length));
+        if (weights) h.attention!.push(headMean(weights, 0, config.heads, src.length));
         if (token === EOS) h.finished = true;
         else h.ids.push(token);
       });
@@ -154,16 +155,17 @@ export interface BeamOptions extends DecodeOptions {
 }
 
 /** Beam search; returns finished hypotheses, best first. With beam 1 it is greedy decoding. */
-export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: BeamOptions = {}): Hypothesis[] {
+export function beamSearch(models: Models, src: Int32Array, opts: BeamOptions = {}): Hypothesis[] {
   const beam = Math.max(1, opts.beam ?? DEFAULT_BEAM);
   const alpha = opts.lengthPenalty ?? DEFAULT_LENGTH_PENALTY;
-  const maxLen = maxLenOf(model, opts);
-  const V = model.config.tgtVocab;
+  const config = configOf(models);
+  const maxLen = maxLenOf(config, opts);
+  const V = config.tgtVocab;
   const S = src.length;
   const ban = banned(opts);
   const penalty = (len: number) => (alpha === 0 ? 1 : ((5 + len) / 6) ** alpha);
   return noGrad(() => tidy(() => {
-    const state = start(model, src, beam, maxLen + 1);
+    const decoder = new Stepper(models, src, beam, maxLen + 1);
     let live: Hypothesis[] = [{ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() }];
     const finished: Hypothesis[] = [];
     const nBest = opts.nBest ?? beam;
@@ -172,10 +174,10 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
       const tokens = new Int32Array(beam).fill(BOS);
       live.forEach((h, r) => (tokens[r] = h.ids.length ? h.ids[h.ids.length - 1] : BOS));
       const { candidates, weights } = tidy(() => {
-        const { logits, weights: w } = model.decodeStep(state, tokens, opts.attention);
+        const { scores, weights: w } = decoder.step(tokens, opts.attention);
         const cands: Array<{ parent: number; id: number; logProb: number }> = [];
         live.forEach((h, r) => {
-          const raw = logSoftmaxRow(logits.data, r, V, ban);
+          const raw = logSoftmaxRow(scores, r, V, ban);
           if (step === maxLen) {
             // Out of room: the sequence must end here.
             cands.push({ parent: r, id: EOS, logProb: h.logProb + raw[EOS] });
@@ -183,7 +185,7 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
           }
           for (const id of topAllowed(raw, h, opts, maxLen - step, beam + 1)) cands.push({ parent: r, id, logProb: h.logProb + raw[id] });
         });
-        return { candidates: cands, weights: w ? w.data.slice() : null };
+        return { candidates: cands, weights: w ? w.slice() : null };
       });
       candidates.sort((a, b) => b.logProb - a.logProb);
       const next: Hypothesis[] = [];
@@ -191,7 +193,7 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
       for (const c of candidates) {
         const parent = live[c.parent];
         const attention = parent.attention && weights
-          ? [...parent.attention, headMean(weights, c.parent, model.config.heads, S)]
+          ? [...parent.attention, headMean(weights, c.parent, config.heads, S)]
           : parent.attention;
         if (c.id === EOS) {
           const len = parent.ids.length + 1;
@@ -212,7 +214,7 @@ export function beamSearch(model: Seq2SeqTransformer, src: Int32Array, opts: Bea
         break;
       }
       while (parents.length < beam) parents.push(parents[0] ?? 0);
-      Seq2SeqTransformer.reorder(state, parents);
+      decoder.reorder(parents);
       live = next;
     }
     for (const h of live) finished.push(h);
@@ -246,24 +248,25 @@ export interface SampleOptions extends DecodeOptions {
 }
 
 /** Sampling: `samples` independent sequences drawn with temperature, top-k and top-p (nucleus). */
-export function sample(model: Seq2SeqTransformer, src: Int32Array, opts: SampleOptions = {}): Hypothesis[] {
+export function sample(models: Models, src: Int32Array, opts: SampleOptions = {}): Hypothesis[] {
   const n = Math.max(1, opts.samples ?? 1);
   const temperature = opts.temperature ?? 1;
   if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
-  const maxLen = maxLenOf(model, opts);
-  const V = model.config.tgtVocab;
+  const config = configOf(models);
+  const maxLen = maxLenOf(config, opts);
+  const V = config.tgtVocab;
   const rng = new Rng(opts.seed ?? 1);
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
-    const state = start(model, src, n, maxLen + 1);
+    const decoder = new Stepper(models, src, n, maxLen + 1);
     const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false, guard: opts.guard?.start() }));
     for (let step = 0; step <= maxLen && hyps.some((h) => !h.finished); step++) {
       const tokens = Int32Array.from(hyps, (h) => (h.ids.length ? h.ids[h.ids.length - 1] : BOS));
       tidy(() => {
-        const { logits } = model.decodeStep(state, tokens);
+        const { scores } = decoder.step(tokens);
         hyps.forEach((h, r) => {
           if (h.finished) return;
-          const raw = logSoftmaxRow(logits.data, r, V, ban);
+          const raw = logSoftmaxRow(scores, r, V, ban);
           const lp = step === maxLen ? raw : constrain(raw, h, opts, maxLen - step);
           const id = step === maxLen ? EOS : draw(lp, temperature, opts.topK ?? 0, opts.topP ?? 1, rng);
           h.logProb += lp[id];

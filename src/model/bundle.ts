@@ -4,8 +4,9 @@
  *   vocab.en.json       source vocabulary (English words)
  *   vocab.py.json       target vocabulary (Python model tokens, see src/tokenize/subword.ts)
  *   model.safetensors   weights, PyTorch-style names (listed by `en2py info --model DIR`)
+ *   model.2.safetensors … an ensemble's further members (same config and vocabularies; see `en2py ensemble`)
  */
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -23,13 +24,21 @@ const bundleConfigSchema = z.object({
   parameters: z.number().int(),
   training: z.record(z.string(), z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  /** An ensemble: the weight files of the members after the first (which is model.safetensors), and where every member came from. */
+  ensemble: z.object({
+    weights: z.array(z.string().regex(/^model\.\d+\.safetensors$/, 'expected file names like model.2.safetensors')).min(1),
+    from: z.array(z.string()),
+  }).optional(),
 });
 
 export type BundleConfig = z.infer<typeof bundleConfigSchema>;
 
 export interface LoadedModel {
   dir: string;
+  /** The model, or an ensemble's first member (its config and vocabularies are every member's). */
   model: Seq2SeqTransformer;
+  /** Every member of an ensemble, `model` first; just [model] otherwise. Decoding takes these. */
+  members: Seq2SeqTransformer[];
   srcVocab: Vocab;
   tgtVocab: Vocab;
   config: BundleConfig;
@@ -56,21 +65,37 @@ export function loadWeights(model: Seq2SeqTransformer, tensors: Map<string, Name
   }
 }
 
+const memberFile = (k: number) => (k === 0 ? 'model.safetensors' : `model.${k + 1}.safetensors`);
+
+/**
+ * Write a model directory. With `ensemble`, `model` is the first member and
+ * `ensemble.others` the rest, written as model.2.safetensors, model.3.safetensors, ….
+ */
 export function saveModel(
   dir: string, model: Seq2SeqTransformer, srcVocab: Vocab, tgtVocab: Vocab,
-  extra: { training?: Record<string, unknown>; metrics?: Record<string, unknown>; dtype?: DType } = {},
+  extra: {
+    training?: Record<string, unknown>; metrics?: Record<string, unknown>; dtype?: DType;
+    ensemble?: { others: readonly Seq2SeqTransformer[]; from: string[] };
+  } = {},
 ): void {
+  const members = [model, ...(extra.ensemble?.others ?? [])];
   const config: BundleConfig = {
     format: MODEL_FORMAT,
     model: model.config,
     parameters: model.parameterCount(),
     training: extra.training,
     metrics: extra.metrics,
+    ensemble: extra.ensemble ? { weights: members.slice(1).map((_, k) => memberFile(k + 1)), from: extra.ensemble.from } : undefined,
   };
   srcVocab.save(path.join(dir, 'vocab.en.json'));
   tgtVocab.save(path.join(dir, 'vocab.py.json'));
-  writeSafetensors(path.join(dir, 'model.safetensors'), weightsOf(model), extra.dtype ?? 'F32', { format: 'pt', en2py: MODEL_FORMAT });
+  members.forEach((m, k) => writeSafetensors(path.join(dir, memberFile(k)), weightsOf(m), extra.dtype ?? 'F32', { format: 'pt', en2py: MODEL_FORMAT }));
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  // Members left from an ensemble written here before would sit beside this model unused.
+  for (const f of readdirSync(dir)) {
+    const m = /^model\.(\d+)\.safetensors$/.exec(f);
+    if (m && Number(m[1]) > members.length) rmSync(path.join(dir, f));
+  }
 }
 
 /**
@@ -113,9 +138,13 @@ export function loadModel(dir: string): LoadedModel {
   if (c.srcVocab !== srcVocab.size || c.tgtVocab !== tgtVocab.size) {
     throw new UserError(`${dir}: config.json expects vocabularies of ${c.srcVocab}/${c.tgtVocab} tokens, the vocabulary files have ${srcVocab.size}/${tgtVocab.size}`);
   }
-  const model = new Seq2SeqTransformer(c);
-  const file = path.join(dir, 'model.safetensors');
-  loadWeights(model, readSafetensors(file).tensors, file);
-  model.training = false;
-  return { dir, model, srcVocab, tgtVocab, config };
+  const members = ['model.safetensors', ...(config.ensemble?.weights ?? [])].map((name) => {
+    const model = new Seq2SeqTransformer(c);
+    const file = path.join(dir, name);
+    if (!existsSync(file)) throw new UserError(`${file}: missing; config.json lists it as ${name === 'model.safetensors' ? 'the weights' : 'an ensemble member'}`);
+    loadWeights(model, readSafetensors(file).tensors, file);
+    model.training = false;
+    return model;
+  });
+  return { dir, model: members[0], members, srcVocab, tgtVocab, config };
 }

@@ -22,7 +22,11 @@ function extraDataLines(data: Record<string, unknown> | undefined): string[] {
 
 export function modelCard(dir: string, config: BundleConfig, retrain: string): string {
   const m = config.model;
-  const training = (config.training ?? {}) as { spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown> };
+  const training = (config.training ?? {}) as {
+    spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown>;
+    ensembleMembers?: Array<{ from: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[] }>;
+  };
+  const members = training.ensembleMembers ?? [];
   const metricsFile = path.join(dir, 'metrics.jsonl');
   const history = existsSync(metricsFile)
     ? readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>)
@@ -49,14 +53,16 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '## Configuration',
     '',
     `- d_model ${m.dModel}, ${m.encoderLayers}+${m.decoderLayers} layers, ${m.heads} heads, feed-forward ${m.ffDim}, dropout ${m.dropout}, ${m.norm}-norm, ${m.positions} positions, max length ${m.maxLen}`,
-    `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
+    members.length > 1
+      ? `- An ensemble of ${members.length} models of ${config.parameters.toLocaleString('en-US')} parameters each (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. Members: ${members.map((m) => `${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})`).join('; ')}.`
+      : `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
     `- training: ${JSON.stringify(training.spec?.train ?? {})}`,
     '',
     '## Metrics',
     '',
-    training.averagedEpochs?.length
+    (members.length > 1 ? `Training of the first member, ${members[0].from}. ` : '') + (training.averagedEpochs?.length
       ? `Weights: the mean of epochs ${training.averagedEpochs.join(', ')} (checkpoint averaging, \`en2py average\`); best single epoch ${training.bestEpoch ?? '?'} by validation loss. Perplexities are per en2py model token.`
-      : `Best epoch: ${training.bestEpoch ?? '?'} (by validation loss). Perplexities are per en2py model token.`,
+      : `Best epoch: ${training.bestEpoch ?? '?'} (by validation loss). Perplexities are per en2py model token.`),
     '',
     '| epoch | train loss | valid loss | valid ppl | tokens/s | epoch s |',
     '|---|---|---|---|---|---|',

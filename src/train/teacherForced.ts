@@ -5,8 +5,9 @@
  *    included, in en2py model tokens (the same number `evaluateLoss` gives);
  *  - token accuracy: share of those positions where the decoder's argmax is
  *    the gold id.
+ * For an ensemble, the scores are of its mean distribution (src/model/ensemble.ts).
  */
-import type { Seq2SeqTransformer } from '../model/transformer.js';
+import { logMeanProbabilities, membersOf, type Models } from '../model/ensemble.js';
 import { noGrad, tidy } from '../tensor/index.js';
 import { PAD } from '../tokenize/vocab.js';
 import { collate, type Example } from './data.js';
@@ -35,14 +36,16 @@ export interface TeacherForcedResult {
 }
 
 export function teacherForced(
-  model: Seq2SeqTransformer,
+  models: Models,
   examples: readonly Example[],
   opts: { batchSize?: number; onBatch?: (done: number, total: number) => void } = {},
 ): TeacherForcedResult {
   const batchSize = opts.batchSize ?? 32;
-  const was = model.training;
-  model.training = false;
-  const V = model.config.tgtVocab;
+  const members = membersOf(models);
+  const was = members.map((m) => m.training);
+  for (const m of members) m.training = false;
+  const V = members[0].config.tgtVocab;
+  const row = new Float64Array(V);
   const order = examples.map((_, i) => i).sort((a, b) => examples[a].tgt.length - examples[b].tgt.length);
   const perExample: TeacherForcedExample[] = examples.map((e) => ({ id: e.id, lossSum: 0, tokens: 0, correct: 0 }));
   try {
@@ -50,23 +53,19 @@ export function teacherForced(
       const rows = order.slice(i, i + batchSize);
       const batch = collate(rows.map((r) => examples[r]));
       noGrad(() => tidy(() => {
-        const { memory, mask } = model.encode(batch.src, batch.batch, batch.srcLen);
-        const logits = model.decode(batch.tgtIn, batch.batch, batch.tgtLen, memory, mask).data;
+        const logits = members.map((m) => {
+          const { memory, mask } = m.encode(batch.src, batch.batch, batch.srcLen);
+          return m.decode(batch.tgtIn, batch.batch, batch.tgtLen, memory, mask).data;
+        });
         rows.forEach((r, b) => {
           const rec = perExample[r];
           for (let t = 0; t < batch.tgtLen; t++) {
             const gold = batch.tgtOut[b * batch.tgtLen + t];
             if (gold === PAD) continue;
-            const off = (b * batch.tgtLen + t) * V;
-            let max = -Infinity;
+            const lp = logMeanProbabilities(logits, (b * batch.tgtLen + t) * V, V, row);
             let arg = 0;
-            for (let v = 0; v < V; v++) {
-              const x = logits[off + v];
-              if (x > max) (max = x), (arg = v);
-            }
-            let sum = 0;
-            for (let v = 0; v < V; v++) sum += Math.exp(logits[off + v] - max);
-            rec.lossSum += max + Math.log(sum) - logits[off + gold];
+            for (let v = 1; v < V; v++) if (lp[v] > lp[arg]) arg = v;
+            rec.lossSum -= lp[gold];
             rec.tokens++;
             if (arg === gold) rec.correct++;
           }
@@ -75,7 +74,7 @@ export function teacherForced(
       opts.onBatch?.(Math.min(i + batchSize, order.length), order.length);
     }
   } finally {
-    model.training = was;
+    members.forEach((m, k) => (m.training = was[k]));
   }
   const lossSum = perExample.reduce((s, e) => s + e.lossSum, 0);
   const tokens = perExample.reduce((s, e) => s + e.tokens, 0);

@@ -18,7 +18,7 @@ test('beam generation lists the greedy output last unless a beam already is it',
   for (let seed = 1; seed <= 6; seed++) {
     const model = new Seq2SeqTransformer({ ...seedConfig(en.size, py.size), dModel: 16, heads: 2, ffDim: 32, encoderLayers: 1, decoderLayers: 1, maxLen: 12 }, seed);
     model.training = false;
-    const generator = new Generator({ dir: 'memory', model, srcVocab: en, tgtVocab: py, config: { format: 'en2py-model/1', model: model.config, parameters: 0 } });
+    const generator = new Generator({ dir: 'memory', model, members: [model], srcVocab: en, tgtVocab: py, config: { format: 'en2py-model/1', model: model.config, parameters: 0 } });
     const sentence = 'add two numbers and print the sum';
     const opts = { beam: 3, maxLen: 8, lengthPenalty: 2 };
     const g = generator.generate(sentence, opts);

@@ -64,7 +64,7 @@ test('a slot model only writes the slots its sentence fills, and they come out a
   bias.data.fill(0);
   bias.data[py.id(`<num${MAX_NUMBER_SLOTS - 1}>`)] = 50;
   bias.data[py.id('<num0>')] = 40;
-  const generator = new Generator({ dir: 'memory', model, srcVocab: en, tgtVocab: py, config: { format: 'en2py-model/1', model: model.config, parameters: 0 } });
+  const generator = new Generator({ dir: 'memory', model, members: [model], srcVocab: en, tgtVocab: py, config: { format: 'en2py-model/1', model: model.config, parameters: 0 } });
   const g = generator.generate('print 42', { maxLen: 3 });
   assert.deepEqual(g.words, ['print', '<num0>']);
   assert.deepEqual(g.tokens, ['42', '42', '42']);
