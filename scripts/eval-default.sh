@@ -3,7 +3,8 @@
 # benchmark and MBPP, with the default (syntax-aware) decoding and plain decoding,
 # then rewrites the tables in results/README.md and README.md.
 # Usage: bash scripts/eval-default.sh [MODEL_DIR]   (takes about 20 minutes on 2 cores)
-# BEST_EPOCH_RUN=DIR: the run the default model averages (default runs/experiments/e8-number-slots)
+# BEST_EPOCH_RUN=DIR: the run whose epochs the default model's first member averages (default runs/experiments/e8-number-slots)
+# ONE_MEMBER=DIR: the default ensemble's first member alone (default runs/e8-avg4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/default}"
@@ -21,6 +22,7 @@ run() {
 }
 run greedy
 run beam5 --beam 5
+run beam5-no-cut --beam 5 --no-cut
 run benchmark --benchmark benchmarks/en2py-bench.jsonl
 run benchmark-samples5 --benchmark benchmarks/en2py-bench.jsonl --samples 5 --temperature 0.8
 run mbpp --mbpp "$mbpp"
@@ -28,7 +30,13 @@ run plain/greedy "${plain[@]}"
 run plain/beam5 --beam 5 "${plain[@]}"
 run plain/benchmark --benchmark benchmarks/en2py-bench.jsonl "${plain[@]}"
 run plain/mbpp --mbpp "$mbpp" "${plain[@]}"
-# The default model's run before checkpoint averaging (its best single epoch), when it is here.
+# The default ensemble's first member alone, and that member's run before checkpoint
+# averaging (its best single epoch), when they are here.
+one_member="${ONE_MEMBER:-runs/e8-avg4}"
+if [ -f "$one_member/model.safetensors" ]; then
+  model="$one_member" run plain/greedy-one-member "${plain[@]}"
+  model="$one_member" run plain/mbpp-one-member --mbpp "$mbpp" "${plain[@]}"
+fi
 best_epoch_run="${BEST_EPOCH_RUN:-runs/experiments/e8-number-slots}"
 if [ -f "$best_epoch_run/model.safetensors" ]; then
   model="$best_epoch_run" run plain/greedy-best-epoch "${plain[@]}"

@@ -41,7 +41,7 @@ function readPrompts(file: string): Array<{ id: string | number; prompt: string 
 
 interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
-  guard: boolean; rerank: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean;
+  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean;
 }
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
@@ -68,8 +68,8 @@ export function generateCommand(): Command {
       // All candidates of all sentences are parsed by one python3 (it costs 0.1-1 s to start).
       // The tokens are those of the most likely candidate, so a reranked answer has none.
       const finish = async (gens: Generation[]) => {
-        if (!reranks(o)) return gens.map((g) => ({ ...g, reranked: false }));
-        return (await rerankGenerations(gens)).map((g) => (g.reranked ? { ...g, tokens: [] } : g));
+        if (!reranks(o)) return gens.map((g) => ({ ...g, reranked: false, cut: false }));
+        return (await rerankGenerations(gens, { cut: o.cut })).map((g) => (g.reranked ? { ...g, tokens: [] } : g));
       };
       if (o.input) {
         if (words.length) throw new UserError('give either a sentence or --input FILE, not both');
@@ -84,7 +84,7 @@ export function generateCommand(): Command {
       const sentence = words.join(' ');
       const [g] = await finish([generator.generate(sentence, opts)]);
       if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
-      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
+      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, cut: g.cut, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
       else process.stdout.write(g.code);
     });
 }

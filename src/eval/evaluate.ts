@@ -51,6 +51,8 @@ export interface SplitGeneration {
   alternatives?: string[];
   /** The model tokens of `code` (to find <unk>); without them `code` is searched for "<unk>". */
   modelTokens?: string[];
+  /** Nothing parsed, so `code` is the most likely candidate cut to its longest parsing prefix (src/decode/rerank.ts). */
+  cut?: boolean;
   ms?: number;
 }
 
@@ -73,6 +75,8 @@ export interface SplitRecord {
   syntaxOk: boolean;
   syntaxError?: string;
   hasUnk: boolean;
+  /** The prediction is a candidate cut to its longest parsing prefix of whole lines (nothing parsed whole). */
+  cut?: boolean;
   /** False when the prediction did not lex and was split on words and symbols instead. */
   lexed: boolean;
   loss?: number;
@@ -102,6 +106,8 @@ export interface SplitMetrics {
   unkRate: number;
   /** Predictions the lexer rejected (scored on a word/symbol split instead). */
   lexFailures: number;
+  /** Predictions cut to their longest parsing prefix by the parse rerank (nothing parsed whole). */
+  cutOutputs: number;
 }
 
 /**
@@ -138,6 +144,7 @@ export async function evaluateGenerations(
       lexed: preds[i].lexed,
     };
     if (g.alternatives?.length) rec.alternatives = g.alternatives;
+    if (g.cut) rec.cut = true;
     if (!syntax[i].ok) rec.syntaxError = syntax[i].error;
     if (t) {
       rec.loss = t.tokens ? t.lossSum / t.tokens : undefined;
@@ -173,6 +180,7 @@ export async function evaluateGenerations(
       syntaxValidity: share((r) => r.syntaxOk),
       unkRate: share((r) => r.hasUnk),
       lexFailures: records.filter((r) => !r.lexed).length,
+      cutOutputs: records.filter((r) => r.cut).length,
     },
     records,
   };

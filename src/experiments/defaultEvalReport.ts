@@ -14,10 +14,13 @@ type Summary = Record<string, unknown>;
 const DECODING_ROWS: Array<{ label: string; test: string; mbpp: string }> = [
   // The run's best single epoch, before checkpoint averaging (`en2py eval --model RUN` with plain decoding).
   { label: 'greedy, plain, best single epoch (no checkpoint averaging)', test: 'plain/greedy-best-epoch.json', mbpp: 'plain/mbpp-best-epoch.json' },
+  // An ensemble's first member alone (`en2py eval --model MEMBER` with plain decoding).
+  { label: 'greedy, plain, one member alone (no ensemble)', test: 'plain/greedy-one-member.json', mbpp: 'plain/mbpp-one-member.json' },
   { label: 'greedy, plain', test: 'plain/greedy.json', mbpp: 'plain/mbpp.json' },
   { label: 'greedy + syntax guard + repetition limit (default)', test: 'greedy.json', mbpp: 'mbpp.json' },
   { label: 'beam 5, plain', test: 'plain/beam5.json', mbpp: '' },
-  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse with greedy fallback (default)', test: 'beam5.json', mbpp: '' },
+  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse with greedy fallback', test: 'beam5-no-cut.json', mbpp: '' },
+  { label: 'the same + cut to the longest parsing prefix when nothing parses (default)', test: 'beam5.json', mbpp: '' },
 ];
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(1)}%` : 'n/a');
