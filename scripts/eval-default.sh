@@ -22,7 +22,7 @@ run() {
 }
 run greedy
 run beam5 --beam 5
-run beam5-no-cut --beam 5 --no-cut
+run beam5-cut --beam 5 --cut
 run benchmark --benchmark benchmarks/en2py-bench.jsonl
 run benchmark-samples5 --benchmark benchmarks/en2py-bench.jsonl --samples 5 --temperature 0.8
 run mbpp --mbpp "$mbpp"

@@ -42,7 +42,7 @@ export function samplingOptions(cmd: Command): Command {
   return cmd
     .option('--no-guard', 'plain decoding: allow tokens that make the output impossible to complete as Python')
     .option('--no-rerank', 'with beams or samples: keep the most likely candidate even when it does not parse')
-    .option('--no-cut', 'with the parse rerank: when no candidate parses, keep the most likely one whole instead of cutting it to its longest parsing prefix of whole lines')
+    .option('--cut', 'with the parse rerank: when no candidate parses, cut the most likely one to its longest parsing prefix of whole lines (off by default: it cost validation BLEU)', false)
     .option('--max-repeats <n>', 'forbid repeating a short cycle of tokens more than n times in a row (0 = no limit)', nonNegativeInt, DEFAULT_MAX_REPEATS)
     .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, DEFAULT_LENGTH_PENALTY)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)

@@ -19,8 +19,8 @@ const DECODING_ROWS: Array<{ label: string; test: string; mbpp: string }> = [
   { label: 'greedy, plain', test: 'plain/greedy.json', mbpp: 'plain/mbpp.json' },
   { label: 'greedy + syntax guard + repetition limit (default)', test: 'greedy.json', mbpp: 'mbpp.json' },
   { label: 'beam 5, plain', test: 'plain/beam5.json', mbpp: '' },
-  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse with greedy fallback', test: 'beam5-no-cut.json', mbpp: '' },
-  { label: 'the same + cut to the longest parsing prefix when nothing parses (default)', test: 'beam5.json', mbpp: '' },
+  { label: 'beam 5 + syntax guard + repetition limit + rerank by parse with greedy fallback (default)', test: 'beam5.json', mbpp: '' },
+  { label: 'the same + `--cut` (longest parsing prefix when nothing parses; not the default)', test: 'beam5-cut.json', mbpp: '' },
 ];
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(1)}%` : 'n/a');

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { DEFAULT_MAX_REPEATS, Generator, type Generation } from '../decode/generator.js';
-import { linePrefixes, parsingFirst } from '../decode/rerank.js';
+import { parsingFirst } from '../decode/rerank.js';
 import { DEFAULT_BEAM } from '../decode/search.js';
 import type { LoadedModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
@@ -52,8 +52,6 @@ export interface GenerateResponse {
   syntaxError?: string;
   /** The most likely candidate did not parse, so `code` is the most likely one that does (tokens and attention are then empty). */
   reranked: boolean;
-  /** No candidate parsed, so `code` is the most likely one cut to its longest parsing prefix of whole lines (also `reranked`). */
-  cut: boolean;
   alternatives: string[];
   alternativesValid: Array<boolean | null>;
   tokens: string[];
@@ -214,24 +212,12 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is shown.
     // Its tokens and attention were not kept, so the response leaves them empty.
     const parses = checks.map((c) => c?.ok === true);
-    let { ordered: [code, ...alternatives], reranked } = parsingFirst([g.code, ...unique], parses);
-    let [main, ...alts] = parsingFirst(checks, parses).ordered;
-    // Nothing parses: cut the most likely candidate to its longest parsing prefix of whole lines (as eval and generate do).
-    let cut = false;
-    if (main && !parses.includes(true)) {
-      const prefixes = linePrefixes(g.code);
-      const prefixChecks = await syntax.check(prefixes);
-      const k = prefixChecks.findIndex((c) => c?.ok === true);
-      if (k >= 0) {
-        [code, main, cut, reranked] = [prefixes[k], prefixChecks[k], true, true];
-        [alternatives, alts] = [unique, checks.slice(1)];
-      }
-    }
+    const { ordered: [code, ...alternatives], reranked } = parsingFirst([g.code, ...unique], parses);
+    const [main, ...alts] = parsingFirst(checks, parses).ordered;
     return {
       prompt: r.prompt,
       code,
       reranked,
-      cut,
       valid: main ? main.ok : null,
       ...(main && !main.ok ? { syntaxError: main.line ? `line ${main.line}: ${main.message}` : main.message } : {}),
       alternatives,

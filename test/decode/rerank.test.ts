@@ -12,8 +12,8 @@ test('the most likely candidate that parses becomes the answer, with one check f
     { code: 'good 1', alternatives: ['BAD 2'] },
     { code: 'BAD only', alternatives: [] },
     { code: 'BAD x' },
-  ], check, { cut: false });
-  assert.equal(calls, 1);
+  ], check);
+  assert.equal(calls, 1, 'without cut, one check');
   assert.deepEqual(r[0], { code: 'good 3', alternatives: ['BAD 1', 'BAD 2', 'good 4'], parses: true, reranked: true, cut: false });
   assert.deepEqual(r[1], { code: 'good 1', alternatives: ['BAD 2'], parses: true, reranked: false, cut: false });
   assert.deepEqual(r[2], { code: 'BAD only', alternatives: [], parses: false, reranked: false, cut: false });
@@ -26,14 +26,14 @@ test('line prefixes: whole lines, longest first, never the code itself or a blan
   assert.deepEqual(linePrefixes('one line'), []);
 });
 
-test('when no candidate parses, the most likely one is cut to its longest parsing prefix, in one more check', async () => {
+test('with cut, when no candidate parses, the most likely one is cut to its longest parsing prefix, in one more check', async () => {
   let calls = 0;
   const check = async (sources: readonly string[]) => { calls++; return sources.map((s) => ({ ok: !s.includes('BAD') })); };
   const r = await rerankByParse([
     { code: 'x = 1\ny = 2\nBAD\nz = 3\n', alternatives: ['BAD other'] },
     { code: 'BAD first line\nx = 1\n', alternatives: ['BAD'] },
     { code: 'good', alternatives: [] },
-  ], check);
+  ], check, { cut: true });
   assert.equal(calls, 2, 'one check for the candidates, one for every stuck sentence\'s prefixes');
   assert.deepEqual(r[0], { code: 'x = 1\ny = 2\n', alternatives: ['BAD other'], parses: true, reranked: true, cut: true });
   assert.equal(r[1].cut, false, 'no prefix parses: left as it was');
@@ -43,10 +43,10 @@ test('when no candidate parses, the most likely one is cut to its longest parsin
 
 test('cutting with python3: a broken last statement is dropped, the lines before it kept', { skip: NO_PYTHON }, async () => {
   const code = 'my_list = [1, 2, 3]\nmy_list.sort()\nprint(my_list[x for x in my_list if x % 2 == 0])\n';
-  const [r] = await rerankByParse([{ code, alternatives: ['print(my_list[x for x in my_list])\n'] }]);
+  const [r] = await rerankByParse([{ code, alternatives: ['print(my_list[x for x in my_list])\n'] }], undefined, { cut: true });
   assert.equal(r.code, 'my_list = [1, 2, 3]\nmy_list.sort()\n');
   assert.ok(r.cut && r.parses);
-  const [kept] = await rerankByParse([{ code, alternatives: [] }], undefined, { cut: false });
+  const [kept] = await rerankByParse([{ code, alternatives: [] }]);
   assert.equal(kept.code, code);
   assert.equal(kept.parses, false);
 });

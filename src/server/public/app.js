@@ -177,7 +177,6 @@ function renderResult(msg, r) {
   meta.append(el('span', '', `${r.tokens.length} tokens`), el('span', '', `${Math.round(r.ms)} ms`));
   if (r.queuedMs > 50) meta.append(el('span', '', `waited ${Math.round(r.queuedMs)} ms`));
   if (r.truncated) meta.append(el('span', 'warn', 'sentence cut to the model’s length'));
-  if (r.cut) meta.append(el('span', 'warn', 'no candidate parsed: showing the lines that do'));
   const unknown = r.words.filter((w) => w === '<unk>').length;
   if (unknown) meta.append(el('span', 'warn', `${unknown} unknown word${unknown > 1 ? 's' : ''}`));
   card.append(meta);
