@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../../src/model/bundle.js';
+import { writeEnsemble } from '../../src/model/ensemble.js';
 import { averageEpochs } from '../../src/train/average.js';
 import { createApp, listen } from '../../src/server/app.js';
 import { NO_PYTHON, tempDir } from '../helpers.js';
@@ -64,7 +65,7 @@ test('serve page: a sentence in, highlighted code, parse mark and attention out 
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
 });
 
-test('serve page: an averaged model is introduced by its epochs, not its run\'s best epoch (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
+test('serve page: an averaged model is introduced by its epochs, an ensemble by its members, not a run\'s best epoch (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
   const dir = tempDir(t);
   const run = trainTinyModel(dir);
   const averaged = path.join(dir, 'averaged');
@@ -80,4 +81,16 @@ test('serve page: an averaged model is introduced by its epochs, not its run\'s 
   const info = await page.locator('#model-info').innerText();
   assert.match(info, /mean of epochs 2–3/);
   assert.doesNotMatch(info, /valid ppl|epoch \d/);
+
+  // An ensemble names its members' count, not one member's epochs.
+  const ensemble = path.join(dir, 'ensemble');
+  writeEnsemble([averaged, run], ensemble);
+  const app2 = createApp(loadModel(ensemble), { log: () => {} });
+  const second = await listen(app2.server, 0, '127.0.0.1');
+  t.after(() => { app2.server.closeAllConnections(); app2.server.close(); });
+  await page.goto(second.url);
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+  const ensembleInfo = await page.locator('#model-info').innerText();
+  assert.match(ensembleInfo, /ensemble of 2 × [\d.]+ k parameters/);
+  assert.doesNotMatch(ensembleInfo, /mean of epochs|valid ppl/);
 });

@@ -24,9 +24,18 @@ async function loadModelInfo() {
     const res = await fetch('/api/model');
     const m = await res.json();
     const c = m.config;
-    const parts = [`model ${m.name}`, `${formatCount(m.parameters)} parameters`, `${c.encoderLayers}+${c.decoderLayers} layers, d ${c.dModel}`];
+    const training = m.training || {};
+    const members = Array.isArray(training.ensembleMembers) ? training.ensembleMembers.length : 1;
+    const size = members > 1 ? `ensemble of ${members} × ${formatCount(m.parameters)} parameters` : `${formatCount(m.parameters)} parameters`;
+    const parts = [`model ${m.name}`, size, `${c.encoderLayers}+${c.decoderLayers} layers, d ${c.dModel}`];
     const metrics = m.metrics || {};
-    const averaged = (m.training || {}).averagedEpochs;
+    const averaged = training.averagedEpochs;
+    if (members > 1) {
+      // An ensemble's metrics are its first member's run's: name no epoch or perplexity of one member.
+      box.textContent = parts.join(' · ');
+      box.title = JSON.stringify(training.ensembleMembers, null, 1);
+      return;
+    }
     if (Array.isArray(averaged) && averaged.length) {
       // An averaged model's metrics are those of its run's best single epoch, not its own: name the epochs instead.
       parts.push(`mean of epochs ${averaged[0]}–${averaged[averaged.length - 1]}`);
