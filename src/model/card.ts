@@ -24,7 +24,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
   const m = config.model;
   const training = (config.training ?? {}) as {
     spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown>;
-    ensembleMembers?: Array<{ from: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[] }>;
+    ensembleMembers?: Array<{ from: string; description?: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[] }>;
   };
   const members = training.ensembleMembers ?? [];
   const metricsFile = path.join(dir, 'metrics.jsonl');
@@ -54,7 +54,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     `- d_model ${m.dModel}, ${m.encoderLayers}+${m.decoderLayers} layers, ${m.heads} heads, feed-forward ${m.ffDim}, dropout ${m.dropout}, ${m.norm}-norm, ${m.positions} positions, max length ${m.maxLen}`,
     members.length > 1
-      ? `- An ensemble of ${members.length} models of ${config.parameters.toLocaleString('en-US')} parameters each (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. Members: ${members.map((m) => `${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})`).join('; ')}.`
+      ? `- An ensemble of ${members.length} models of ${config.parameters.toLocaleString('en-US')} parameters each (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. The data and training lines here are the first member's. Members:\n${members.map((m) => `  - ${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})${m.description ? `: ${m.description}` : ''}`).join('\n')}`
       : `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
     `- training: ${JSON.stringify(training.spec?.train ?? {})}`,
     '',

@@ -57,6 +57,8 @@ function splitOf(loaded: LoadedModel): string {
 
 export interface EnsembleMember {
   from: string;
+  /** The member's run spec description, when it has one (what the member was trained on and how). */
+  description?: unknown;
   bestEpoch?: unknown;
   averagedEpochs?: unknown;
   seed?: unknown;
@@ -87,8 +89,8 @@ export function writeEnsemble(dirs: readonly string[], out: string): { members: 
     }
   });
   const members: EnsembleMember[] = loaded.map((l, i) => {
-    const t = (l.config.training ?? {}) as Record<string, unknown> & { spec?: { train?: { seed?: unknown } } };
-    return { from: dirs[i], bestEpoch: t.bestEpoch, averagedEpochs: t.averagedEpochs, seed: t.spec?.train?.seed };
+    const t = (l.config.training ?? {}) as Record<string, unknown> & { spec?: { description?: unknown; train?: { seed?: unknown } } };
+    return { from: dirs[i], description: t.spec?.description, bestEpoch: t.bestEpoch, averagedEpochs: t.averagedEpochs, seed: t.spec?.train?.seed };
   });
   mkdirSync(out, { recursive: true });
   saveModel(out, first.model, first.srcVocab, first.tgtVocab, {
