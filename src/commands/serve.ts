@@ -42,7 +42,7 @@ export function serveCommand(): Command {
         if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UserError(`cannot bind to ${o.host}: no such local address`);
         throw err;
       }
-      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.config.parameters.toLocaleString('en-US')} parameters) at ${bound.url}\n`);
+      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${loaded.members.length} × ` : ''}${loaded.config.parameters.toLocaleString('en-US')} parameters) at ${bound.url}\n`);
       const stop = () => {
         app.server.close();
         app.server.closeAllConnections();
