@@ -1,6 +1,7 @@
 /**
  * Reranking by parse: of a sentence's candidates (beams or samples, most likely
- * first), the most likely one that python3 parses becomes the answer. With
+ * first), the most likely one that python3 parses (compiles: a duplicate
+ * argument name does not count as parsing) becomes the answer. With
  * `cut`, when none parses, the longest run of whole lines from the start of
  * the most likely candidate that parses (the program the decoder would have
  * written had it stopped there) stands in its place; the other candidates
@@ -11,7 +12,7 @@
  * starting python3 costs 0.1-1 s here: one process checks every candidate of
  * a whole eval run.
  */
-import { checkPythonSyntax } from '../python/astCheck.js';
+import { checkPythonCompiles } from '../python/astCheck.js';
 
 export interface Candidates {
   code: string;
@@ -46,7 +47,7 @@ export function linePrefixes(code: string): string[] {
 type Check = (sources: readonly string[]) => Promise<Array<{ ok: boolean }>>;
 
 /** For each code: its longest parsing prefix of whole lines, or null when none parses (one call of `check` for all). */
-export async function parsingPrefixes(codes: readonly string[], check: Check = checkPythonSyntax): Promise<Array<string | null>> {
+export async function parsingPrefixes(codes: readonly string[], check: Check = checkPythonCompiles): Promise<Array<string | null>> {
   const prefixes = codes.map(linePrefixes);
   const results = await check(prefixes.flat());
   let k = 0;
@@ -70,10 +71,10 @@ export function parsingFirst<T>(candidates: readonly T[], parses: readonly boole
 
 /**
  * Reranks many sentences' candidates with two calls of `check` at most
- * (default: python3's ast.parse): one for the candidates, one for the prefixes
+ * (default: python3's compile(), see src/python/astCheck.ts): one for the candidates, one for the prefixes
  * of those whose candidates all fail (with `cut`).
  */
-export async function rerankByParse(items: readonly Candidates[], check: Check = checkPythonSyntax, opts: { cut?: boolean } = {}): Promise<Reranked[]> {
+export async function rerankByParse(items: readonly Candidates[], check: Check = checkPythonCompiles, opts: { cut?: boolean } = {}): Promise<Reranked[]> {
   const all = items.map((g) => [g.code, ...(g.alternatives ?? [])]);
   const results = await check(all.flat());
   let k = 0;
@@ -103,6 +104,6 @@ export function reranks(o: { rerank: boolean; beam: number; samples?: number }):
  * likely candidate as it stands, `cut` whether it was cut (see above).
  */
 export async function rerankGenerations<G extends Candidates>(generations: readonly G[], opts: { cut?: boolean } = {}): Promise<Array<G & { reranked: boolean; cut: boolean }>> {
-  const r = await rerankByParse(generations, checkPythonSyntax, opts);
+  const r = await rerankByParse(generations, checkPythonCompiles, opts);
   return generations.map((g, i) => ({ ...g, code: r[i].code, alternatives: r[i].alternatives, reranked: r[i].reranked, cut: r[i].cut }));
 }

@@ -100,7 +100,7 @@ export interface SplitMetrics {
   loss: number | null;
   perplexity: number | null;
   lossTokenization: string;
-  /** Share 0-1 of predictions python3's ast.parse accepts. */
+  /** Share 0-1 of predictions python3's compile() accepts (src/eval/syntax.ts). */
   syntaxValidity: number;
   /** Share 0-1 of predictions containing <unk>. */
   unkRate: number;
@@ -243,7 +243,7 @@ export interface ExecMetrics {
   boundPassAtK: Record<string, number>;
   strictMeaning: string;
   boundMeaning: string;
-  /** Share of candidates python3's ast.parse accepts. */
+  /** Share of candidates python3's compile() accepts. */
   syntaxValidity: number;
   statusCounts: Record<RunStatus, number>;
 }

@@ -91,7 +91,7 @@ export function formatTable(s: EvalSummary, opts: TableOptions = {}): string {
   if (s.exactMatch !== undefined) rows.push([opts.labels?.exactMatch ?? 'exact match', pct(s.exactMatch)]);
   if (s.tokenAccuracy !== undefined) rows.push([opts.labels?.tokenAccuracy ?? 'token accuracy', pct(s.tokenAccuracy)]);
   rows.push(...(opts.extra ?? []));
-  if (s.syntaxValidity !== undefined) rows.push(['syntax validity (ast.parse)', pct(s.syntaxValidity)]);
+  if (s.syntaxValidity !== undefined) rows.push(['syntax validity (compile)', pct(s.syntaxValidity)]);
   if (s.codebleu) {
     const c = s.codebleu;
     rows.push(['CodeBLEU (0-1)', c.codebleu.toFixed(4)]);

@@ -1,4 +1,4 @@
-import { checkPythonSyntax } from '../python/astCheck.js';
+import { checkPythonCompiles } from '../python/astCheck.js';
 
 export interface SyntaxCheck {
   ok: boolean;
@@ -7,13 +7,18 @@ export interface SyntaxCheck {
   line?: number | null;
 }
 
-/** Checks whether each program parses with python3's `ast.parse` (one Python process for the whole batch). */
+/**
+ * Checks whether each program is valid Python: python3's `compile()` accepts it
+ * (the parser, then the checks made before anything runs, such as duplicate
+ * argument names, which `ast.parse` lets through); nothing is executed. One
+ * Python process for the whole batch.
+ */
 export async function checkSyntax(codes: readonly string[]): Promise<SyntaxCheck[]> {
-  const checks = await checkPythonSyntax(codes);
+  const checks = await checkPythonCompiles(codes);
   return checks.map((c) => (c.ok ? { ok: true } : { ok: false, error: `${c.kind}: ${c.message}`, line: c.line || null }));
 }
 
-/** Share (0–1) of programs that parse; 0 for an empty list. */
+/** Share (0–1) of programs that compile; 0 for an empty list. */
 export async function syntaxValidity(codes: readonly string[]): Promise<{ valid: number; total: number; rate: number; checks: SyntaxCheck[] }> {
   const checks = await checkSyntax(codes);
   const valid = checks.filter((c) => c.ok).length;

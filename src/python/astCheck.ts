@@ -1,5 +1,7 @@
-// Checks many Python sources with python3's own parser (`ast.parse`) in ONE
-// python3 process: the sources go to its stdin as a JSON array and one result
+// Checks many Python sources with python3's own parser (`ast.parse`), or its
+// compiler (`compile()`: the parser plus the checks Python makes before running
+// anything, e.g. a duplicate argument name or `return` outside a function; the
+// code object is thrown away, nothing runs), in ONE python3 process: the sources go to its stdin as a JSON array and one result
 // per source comes back as a JSON array. Starting python3 once per sample would
 // cost ~20 ms each; one batch of ~5,000 samples takes well under a second.
 import { spawn } from 'node:child_process';
@@ -18,10 +20,14 @@ export interface SyntaxCheck {
 const SCRIPT = String.raw`
 import ast, json, sys, warnings
 warnings.simplefilter("ignore")
+if sys.argv[1:] == ["compile"]:
+    check = lambda src: compile(src, "<candidate>", "exec", dont_inherit=True)
+else:
+    check = ast.parse
 out = []
 for src in json.load(sys.stdin):
     try:
-        ast.parse(src)
+        check(src)
         out.append([1, 0, "", ""])
     except SyntaxError as e:
         out.append([0, e.lineno or 0, e.msg or "syntax error", type(e).__name__])
@@ -35,12 +41,17 @@ export function pythonExecutable(): string {
   return process.env.EN2PY_PYTHON || 'python3';
 }
 
-/** Parse every source with python3's `ast.parse`; results are in input order. */
-export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxCheck[]> {
+/**
+ * Parse every source with python3's `ast.parse` (with `compile`: compile it, see
+ * above); results are in input order. Data cleaning parses (the data set's rule);
+ * evaluation, the parse rerank and the server compile, because a program that
+ * parses but does not compile (`def f(n, n):`) is not valid Python.
+ */
+export function checkPythonSyntax(sources: readonly string[], opts: { compile?: boolean } = {}): Promise<SyntaxCheck[]> {
   if (sources.length === 0) return Promise.resolve([]);
   const exe = pythonExecutable();
   return new Promise((resolve, reject) => {
-    const child = spawn(exe, ['-c', SCRIPT], {
+    const child = spawn(exe, ['-c', SCRIPT, ...(opts.compile ? ['compile'] : [])], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONIOENCODING: 'utf-8' },
     });
@@ -68,4 +79,9 @@ export function checkPythonSyntax(sources: readonly string[]): Promise<SyntaxChe
     });
     child.stdin.end(JSON.stringify(sources));
   });
+}
+
+/** Whether each source compiles (python3's `compile()`, nothing runs): what "syntax-valid" means in evaluation. */
+export function checkPythonCompiles(sources: readonly string[]): Promise<SyntaxCheck[]> {
+  return checkPythonSyntax(sources, { compile: true });
 }

@@ -9,7 +9,7 @@
  * Built on node:http: the app has five routes and needs exact control over body
  * limits and error answers, which a framework would not make shorter, and it
  * adds no dependency. Generated code is never executed: validity is python3's
- * `ast.parse` in one long-lived process (./syntaxService.ts), which only parses.
+ * `compile()` in one long-lived process (./syntaxService.ts), which never runs it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ export interface AppOptions {
 export interface GenerateResponse {
   prompt: string;
   code: string;
-  /** python3's ast.parse accepts `code`; null when python3 could not be run. */
+  /** python3's compile() accepts `code` (nothing runs); null when python3 could not be run. */
   valid: boolean | null;
   /** Python's message when `code` does not parse. */
   syntaxError?: string;

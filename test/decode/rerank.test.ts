@@ -51,8 +51,8 @@ test('cutting with python3: a broken last statement is dropped, the lines before
   assert.equal(kept.parses, false);
 });
 
-test('by default python3 decides what parses', { skip: NO_PYTHON }, async () => {
-  const [r] = await rerankByParse([{ code: 'def f(:\n', alternatives: ['def f(x):\n    return x\n'] }]);
+test('by default python3 decides what parses, and a duplicate argument does not (it compiles the code)', { skip: NO_PYTHON }, async () => {
+  const [r] = await rerankByParse([{ code: 'def f(:\n', alternatives: ['def f(x, x):\n    return x\n', 'def f(x):\n    return x\n'] }]);
   assert.equal(r.code, 'def f(x):\n    return x\n');
   assert.ok(r.reranked && r.parses);
 });

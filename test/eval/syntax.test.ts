@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSyntax, syntaxValidity } from '../../src/eval/syntax.js';
 
-test('syntax validity: python3 ast.parse on a batch, in one process', async () => {
+test('syntax validity: python3 compile() on a batch, in one process', async () => {
   const r = await syntaxValidity([
     'def f(x):\n    return x + 1\n',
     'def f(x:\n    return x\n',
@@ -24,4 +24,11 @@ test('syntax check handles a large batch quickly', async () => {
   const checks = await checkSyntax(codes);
   assert.equal(checks.filter((c) => c.ok).length, 1000);
   assert.ok(Date.now() - t0 < 10000);
+});
+
+test('syntax validity means compiling: a duplicate argument or a return outside a function parses but is not valid', async () => {
+  const codes = ['def f(n, n):\n    return n\n', 'return 1\n', 'def g(n):\n    return n\n'];
+  const r = await syntaxValidity(codes);
+  assert.deepEqual(r.checks.map((c) => c.ok), [false, false, true]);
+  assert.match(r.checks[0].error ?? '', /duplicate argument 'n'/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPythonSyntax } from '../../src/python/astCheck.js';
+import { checkPythonCompiles, checkPythonSyntax } from '../../src/python/astCheck.js';
 import { UserError } from '../../src/errors.js';
 import { NO_PYTHON } from '../helpers.js';
 
@@ -11,6 +11,14 @@ test('checks many sources in one python3 process, in order', { skip: NO_PYTHON }
   assert.equal(r[1].line, 1);
   assert.match(r[2].message, /parentheses/);
   assert.equal(r[3].line, 2);
+});
+
+test('parsing lets through what compiling rejects; neither runs the code', { skip: NO_PYTHON }, async () => {
+  const srcs = ['def f(n, n):\n    return n\n', 'break\n', 'import sys; sys.exit(3)\n'];
+  assert.deepEqual((await checkPythonSyntax(srcs)).map((c) => c.ok), [true, true, true]);
+  const compiled = await checkPythonCompiles(srcs);
+  assert.deepEqual(compiled.map((c) => c.ok), [false, false, true], 'sys.exit compiled, not run: the batch still answers');
+  assert.match(compiled[0].message, /duplicate argument/);
 });
 
 test('an empty batch needs no python', async () => {
