@@ -32,6 +32,7 @@ import {
 } from '../eval/index.js';
 import { loadModel, type LoadedModel } from '../model/bundle.js';
 import { encodePairs } from '../train/data.js';
+import { SYNTAX_CHECK } from '../eval/rescoreSyntax.js';
 import { loadRunSplits } from '../train/prepare.js';
 import { createProgress, type Progress } from '../train/progress.js';
 import { resolveSpec, type RunSpec } from '../train/spec.js';
@@ -262,6 +263,7 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const summary = {
     model: loaded.dir,
     ...r.summary,
+    syntaxCheck: SYNTAX_CHECK,
     decoding: decodingOf(o),
     timings: { ...r.timings, totalS: seconds(started) },
     evalFile,
