@@ -70,16 +70,16 @@ export function defaultEvalExecution(resultsDir: string): string[] {
   const bench = read('benchmark.json'), plainBench = read('plain/benchmark.json');
   if (bench) {
     out.push(`- Team benchmark (${String(bench.problems)} problems, \`results/default-eval/benchmark.json\`), greedy: pass@1 ${passes(bench, 1)}; ` +
-      `${pct(bench.syntaxValidity)} of outputs parse${plainBench ? ` (plain decoding: ${pct(plainBench.syntaxValidity)})` : ''}.`);
+      `${pct(bench.syntaxValidity)} of outputs compile${plainBench ? ` (plain decoding: ${pct(plainBench.syntaxValidity)})` : ''}.`);
   }
   const sampled = read('benchmark-samples5.json');
   if (sampled) {
     const d = sampled.decoding as { temperature?: number } | undefined;
     out.push(`- Team benchmark, ${String(sampled.samplesPerProblem)} samples per problem (temperature ${String(d?.temperature)}, \`benchmark-samples5.json\`): ` +
-      `pass@1 ${passes(sampled, 1)}, pass@5 ${passes(sampled, 5)}; ${pct(sampled.syntaxValidity)} of the samples parse.`);
+      `pass@1 ${passes(sampled, 1)}, pass@5 ${passes(sampled, 5)}; ${pct(sampled.syntaxValidity)} of the samples compile.`);
   }
   const mbpp = read('mbpp.json');
-  if (mbpp) out.push(`- MBPP's test split (${String(mbpp.problems)} tasks, \`mbpp.json\`), greedy: pass@1 ${passes(mbpp, 1)}; ${pct(mbpp.syntaxValidity)} parse.`);
+  if (mbpp) out.push(`- MBPP's test split (${String(mbpp.problems)} tasks, \`mbpp.json\`), greedy: pass@1 ${passes(mbpp, 1)}; ${pct(mbpp.syntaxValidity)} compile.`);
   return out;
 }
 
