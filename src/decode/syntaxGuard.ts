@@ -6,7 +6,8 @@
  *   - a subword piece ("##…") glued to something that is not a name or number,
  *   - an <indent> anywhere but after "<nl>" that follows a ":" (where it is then required),
  *   - a <dedent> that is not at a line start or would go below zero,
- *   - an empty line, or end of output inside brackets, a string or right after ":".
+ *   - an empty line, or end of output inside brackets, a string or right after ":",
+ *   - a parameter name a `def` already has (`def f(n, n):` parses, but Python refuses to compile it).
  * It is a prefix filter, not a parser: `x = = 1` passes it. Beam search can add a
  * real parse of the finished candidates on top (Generator, `rerank`).
  */
@@ -33,7 +34,13 @@ export interface GuardState {
   prev2: string;
   /** Whether the token being built (glued "##" pieces) is a name or number, so more pieces may follow. */
   gluable: boolean;
+  /** After `def`, while the function's name is spelled (its "(" opens the parameters). */
+  afterDef: boolean;
+  /** Inside a def's parameter list: the names so far, the bracket depth of the list, the name being spelled, and whether a default or annotation is being skipped. */
+  params: { names: readonly string[]; depth: number; name: string; skip: boolean } | null;
 }
+
+const NAME_START = /^[\p{L}_]/u;
 
 type Kind = 'nl' | 'indent' | 'dedent' | 'open' | 'close' | 'join' | 'stringHead' | 'other';
 
@@ -54,7 +61,7 @@ export class SyntaxGuard {
   }
 
   start(): GuardState {
-    return { brackets: '', depth: 0, quote: '', prev: '', prev2: '', gluable: false };
+    return { brackets: '', depth: 0, quote: '', prev: '', prev2: '', gluable: false, afterDef: false, params: null };
   }
 
   /**
@@ -72,6 +79,8 @@ export class SyntaxGuard {
     }
     if (s.quote !== '') return kind === 'join';
     if (this.needsIndent(s)) return kind === 'indent';
+    // A parameter name ends with any token but a piece: it must not repeat an earlier one.
+    if (s.params && s.params.name !== '' && kind !== 'join' && s.params.names.includes(s.params.name)) return false;
     switch (kind) {
       case 'indent':
         return false; // only where needsIndent
@@ -108,7 +117,23 @@ export class SyntaxGuard {
       default: break;
     }
     next.gluable = kind === 'join' ? s.gluable : kind === 'other' && GLUABLE.test(token) && !/^[rRbBuUfF]{0,2}['"]/.test(token);
+    next.afterDef = token === 'def' || (s.afterDef && (kind === 'join' || (kind === 'other' && NAME_START.test(token))));
+    if (s.afterDef && token === '(') next.params = { names: [], depth: next.brackets.length, name: '', skip: false };
+    else if (s.params) next.params = this.advanceParams(s.params, token, kind, next.brackets.length);
     return next;
+  }
+
+  /** The parameter list after `token` (null once its ")" closes it). */
+  private advanceParams(p: NonNullable<GuardState['params']>, token: string, kind: Kind, depth: number): GuardState['params'] {
+    if (depth < p.depth) return null;
+    if (depth > p.depth || kind === 'close') return p; // inside a default's own brackets
+    const names = p.name !== '' ? [...p.names, p.name] : p.names;
+    if (token === ',') return { ...p, names, name: '', skip: false };
+    if (token === '=' || token === ':') return { ...p, names, name: '', skip: true }; // a default or an annotation follows
+    if (p.skip) return p;
+    if (kind === 'join') return p.name !== '' ? { ...p, name: p.name + token.slice(JOIN.length) } : p;
+    if (kind === 'other' && NAME_START.test(token)) return { ...p, name: token };
+    return p; // "*", "**", "/"
   }
 
   /** After ":" and a line break, a block must start. */

@@ -19,6 +19,8 @@ const PROGRAMS = [
   'x = lambda y: y * 2\nprint(x(3))\n',
   "text = '''multi\nline ( string'''\nprint(len(text))\n",
   'if True: print(1)\n',
+  'def g(a, b=(1, 2), *args, c: int = 3, **kw):\n    return a\n',
+  'def h(x, xs, x_1):\n    return x\n',
 ];
 
 /** Vocabulary = specials + every model token of the programs (names, numbers, strings cut into pieces). */
@@ -99,6 +101,15 @@ test('the guard blocks the mistakes it is for', () => {
   const paren = after('x', '=', '(', 'x');
   assert.ok(!allows(paren, 'x', 2) && allows(paren, ')', 2) && allows(paren, 'x', 3));
   assert.ok(!allows(str, '##a', 2) && allows(str, "##'", 2), 'out of room, a string closes');
+
+  // def f(x, x): parses, but Python will not compile it; a piece may still make a new name (x, xa).
+  const dup = after('def', 'x', '(', 'x', ',', 'x');
+  assert.ok(!allows(dup, ',') && !allows(dup, ')') && !allows(dup, '=') && !allows(dup, ':'), 'a parameter name never repeats');
+  assert.ok(allows(dup, '##a'), 'but it may grow into another name');
+  assert.ok(allows(after('def', 'x', '(', 'x', ',', 'x', '##a'), ')'));
+  assert.ok(allows(after('def', 'x', '(', 'x', '=', 'x'), ')'), 'a default may name anything');
+  assert.ok(allows(after('x', '(', 'x', ',', 'x'), ')'), 'a call may repeat an argument');
+  assert.ok(allows(after('def', 'x', '(', 'x', ')', ':', 'x', '=', '(', 'x', ',', 'x'), ')'), 'the body is not the signature');
 });
 
 test('the repetition filter blocks only the token that would repeat a short cycle too often', () => {
