@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { writeJsonlAtomic } from './report.js';
 import { checkSyntax } from './syntax.js';
 
 export const SYNTAX_CHECK = 'compile';
@@ -21,7 +22,6 @@ interface Summary {
   syntaxValidity?: number;
   syntaxCheck?: string;
   evalFile?: string;
-  decoding?: { rerank?: boolean };
 }
 
 interface EvalRecord {
@@ -41,14 +41,14 @@ function readJson<T>(file: string): T {
 
 /**
  * Rescore one summary (`en2py eval --json` output) and its eval.jsonl in place,
- * each written atomically. Returns the share before and after; a summary
- * already checked by compiling is left alone.
+ * each written atomically. Returns the share before and after, and the summary
+ * as it now stands; a summary already checked by compiling is left alone.
  */
-export async function rescoreSyntax(summaryFile: string): Promise<{ before: number; after: number; changed: boolean }> {
+export async function rescoreSyntax(summaryFile: string): Promise<{ before: number; after: number; changed: boolean; summary: Record<string, unknown> }> {
   if (!existsSync(summaryFile)) throw new UserError(`${summaryFile}: no such evaluation summary`);
-  const summary = readJson<Summary>(summaryFile);
+  const summary = readJson<Summary & Record<string, unknown>>(summaryFile);
   const before = summary.syntaxValidity ?? NaN;
-  if (summary.syntaxCheck === SYNTAX_CHECK) return { before, after: before, changed: false };
+  if (summary.syntaxCheck === SYNTAX_CHECK) return { before, after: before, changed: false, summary };
   const evalFile = summary.evalFile;
   if (!evalFile || !existsSync(evalFile)) throw new UserError(`${summaryFile}: its outputs (evalFile ${evalFile ?? 'not named'}) are not here, so its syntax cannot be rescored`);
   const lines = readFileSync(evalFile, 'utf8').split('\n').filter((l) => l.trim());
@@ -77,7 +77,8 @@ export async function rescoreSyntax(summaryFile: string): Promise<{ before: numb
   });
   const total = candidates.flat().length;
   const after = total === 0 ? 0 : ok / total;
-  writeFileAtomic(evalFile, rescored.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeFileAtomic(summaryFile, JSON.stringify({ ...summary, syntaxValidity: after, syntaxCheck: SYNTAX_CHECK, syntaxRescored: { before, by: 'en2py eval --rescore-syntax' } }) + '\n');
-  return { before, after, changed: true };
+  writeJsonlAtomic(evalFile, rescored);
+  const rewritten = { ...summary, syntaxValidity: after, syntaxCheck: SYNTAX_CHECK, syntaxRescored: { before, by: 'en2py rescore-syntax' } };
+  writeFileAtomic(summaryFile, JSON.stringify(rewritten) + '\n');
+  return { before, after, changed: true, summary: rewritten };
 }

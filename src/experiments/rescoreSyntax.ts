@@ -21,8 +21,9 @@ export async function rescoreExperimentSyntax(dir: string): Promise<Array<{ set:
   for (const set of SETS) {
     const file = path.join(dir, `${set}.json`);
     if (!existsSync(file)) continue;
-    out.push({ set, ...(await rescoreSyntax(file)) });
-    if (result.eval) result.eval[set] = JSON.parse(readFileSync(file, 'utf8'));
+    const { summary, ...r } = await rescoreSyntax(file);
+    out.push({ set, ...r });
+    if (result.eval) result.eval[set] = summary;
   }
   writeFileAtomic(resultFile, JSON.stringify(result, null, 2) + '\n');
   return out;

@@ -21,9 +21,10 @@ test('a split evaluation is rescored by compiling, once, in place', { skip: NO_P
   ].map((r) => JSON.stringify(r)).join('\n') + '\n');
   const summary = path.join(dir, 'test.json');
   writeFileSync(summary, JSON.stringify({ examples: 3, bleu: 12.5, syntaxValidity: 2 / 3, evalFile }) + '\n');
-  const r = await rescoreSyntax(summary);
+  const { summary: returned, ...r } = await rescoreSyntax(summary);
   assert.deepEqual(r, { before: 2 / 3, after: 1 / 3, changed: true });
   const s = JSON.parse(readFileSync(summary, 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(returned, s, 'the summary returned is the one written');
   assert.equal(s.syntaxValidity, 1 / 3);
   assert.equal(s.syntaxCheck, 'compile');
   assert.equal(s.bleu, 12.5, 'other metrics untouched');
