@@ -17,23 +17,30 @@ export interface SyntaxCheck {
   kind: string;
 }
 
-const SCRIPT = String.raw`
+/**
+ * Python source defining `check(src, compiling)` -> [ok, line, message, kind]:
+ * the one definition of "valid" that evaluation, the parse rerank and the
+ * server's long-lived checker (src/server/syntaxService.ts) all run.
+ */
+export const PYTHON_CHECK_FUNCTION = String.raw`
 import ast, json, sys, warnings
 warnings.simplefilter("ignore")
-if sys.argv[1:] == ["compile"]:
-    check = lambda src: compile(src, "<candidate>", "exec", dont_inherit=True)
-else:
-    check = ast.parse
-out = []
-for src in json.load(sys.stdin):
+def check(src, compiling):
     try:
-        check(src)
-        out.append([1, 0, "", ""])
+        if compiling:
+            compile(src, "<candidate>", "exec", dont_inherit=True)
+        else:
+            ast.parse(src)
+        return [1, 0, "", ""]
     except SyntaxError as e:
-        out.append([0, e.lineno or 0, e.msg or "syntax error", type(e).__name__])
+        return [0, e.lineno or 0, e.msg or "syntax error", type(e).__name__]
     except Exception as e:
-        out.append([0, 0, type(e).__name__ + ": " + str(e), type(e).__name__])
-sys.stdout.write(json.dumps(out))
+        return [0, 0, type(e).__name__ + ": " + str(e), type(e).__name__]
+`;
+
+const SCRIPT = PYTHON_CHECK_FUNCTION + String.raw`
+compiling = sys.argv[1:] == ["compile"]
+sys.stdout.write(json.dumps([check(src, compiling) for src in json.load(sys.stdin)]))
 `;
 
 /** The python executable: $EN2PY_PYTHON, else `python3`. */

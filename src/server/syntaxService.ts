@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import readline from 'node:readline';
-import { pythonExecutable } from '../python/astCheck.js';
+import { PYTHON_CHECK_FUNCTION, pythonExecutable } from '../python/astCheck.js';
 
 export interface ParseResult {
   ok: boolean;
@@ -19,19 +19,10 @@ export interface ParseResult {
   message: string;
 }
 
-const SCRIPT = String.raw`
-import json, sys, warnings
-warnings.simplefilter("ignore")
+// The check itself is shared with evaluation (PYTHON_CHECK_FUNCTION), so "parses" means the same here.
+const SCRIPT = PYTHON_CHECK_FUNCTION + String.raw`
 for line in sys.stdin:
-    out = []
-    for src in json.loads(line):
-        try:
-            compile(src, "<candidate>", "exec", dont_inherit=True)
-            out.append([1, 0, ""])
-        except SyntaxError as e:
-            out.append([0, e.lineno or 0, e.msg or "syntax error"])
-        except (ValueError, MemoryError, RecursionError) as e:
-            out.append([0, 0, type(e).__name__ + ": " + str(e)])
+    out = [check(src, True)[:3] for src in json.loads(line)]
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
 `;
