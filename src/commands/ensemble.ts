@@ -6,7 +6,7 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 /** `en2py ensemble`: several trained models as one model directory whose decoder averages their predictions. */
 export function ensembleCommand(): Command {
   return new Command('ensemble')
-    .description('write several models (same architecture, vocabularies and data split; e.g. other seeds) as one ensemble model directory')
+    .description('write several models (same vocabularies, number slots and data split; sizes may differ) as one ensemble model directory')
     .requiredOption('--model <dir>', 'a member model directory (give it two or more times)', collect, [] as string[])
     .requiredOption('--out <dir>', 'where to write the ensemble')
     .action((o: { model: string[]; out: string }) => {

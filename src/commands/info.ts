@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import os from 'node:os';
 import { kernelBackend } from '../tensor/kernels/index.js';
 import { loadModel } from '../model/bundle.js';
+import { describeMemberSizes } from '../model/ensemble.js';
 
 /** `en2py info`: which kernels the engine runs on, and the machine. */
 export function infoCommand(): Command {
@@ -12,13 +13,23 @@ export function infoCommand(): Command {
     .action((opts: { json?: boolean; model?: string }) => {
       if (opts.model) {
         const { model, members, config } = loadModel(opts.model);
-        const weights = [...model.params.byName].map(([name, t]) => ({ name, shape: t.shape }));
-        // An ensemble's members share names and shapes: one list serves every weight file.
+        const weightsOf = (m: typeof model) => [...m.params.byName].map(([name, t]) => ({ name, shape: t.shape }));
+        const weights = weightsOf(model);
         const files = ['model.safetensors', ...(config.ensemble?.weights ?? [])];
-        if (opts.json) console.log(JSON.stringify({ parameters: model.parameterCount(), members: members.length, files, config: config.model, weights }));
-        else {
-          console.log(`${model.parameterCount().toLocaleString('en-US')} parameters${members.length > 1 ? ` per member; an ensemble of ${members.length} (${files.join(', ')})` : ''}`);
+        // An ensemble's members share weight names; their shapes differ when their sizes do.
+        const sameShapes = members.every((m) => JSON.stringify(m.config) === JSON.stringify(model.config));
+        if (opts.json) {
+          const perMember = members.map((m, k) => ({ file: files[k], parameters: m.parameterCount(), config: m.config, weights: weightsOf(m) }));
+          console.log(JSON.stringify({ parameters: model.parameterCount(), members: members.length, files, config: config.model, weights, ...(members.length > 1 ? { perMember } : {}) }));
+        } else if (members.length === 1) {
+          console.log(`${model.parameterCount().toLocaleString('en-US')} parameters`);
           for (const w of weights) console.log(`${w.name.padEnd(48)} [${w.shape.join(', ')}]`);
+        } else {
+          console.log(`an ensemble of ${describeMemberSizes(members.map((m) => m.parameterCount()))}: ${files.join(', ')}`);
+          (sameShapes ? [model] : members).forEach((m, k) => {
+            if (!sameShapes) console.log(`\n${files[k]}:`);
+            for (const w of weightsOf(m)) console.log(`${w.name.padEnd(48)} [${w.shape.join(', ')}]`);
+          });
         }
         return;
       }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { describeMemberSizes } from '../model/ensemble.js';
 import { loadModel } from '../model/bundle.js';
 import { createApp, listen } from '../server/app.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
@@ -42,7 +43,7 @@ export function serveCommand(): Command {
         if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UserError(`cannot bind to ${o.host}: no such local address`);
         throw err;
       }
-      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${loaded.members.length} × ` : ''}${loaded.config.parameters.toLocaleString('en-US')} parameters) at ${bound.url}\n`);
+      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${describeMemberSizes(loaded.members.map((m) => m.parameterCount()))}` : `${loaded.config.parameters.toLocaleString('en-US')} parameters`}) at ${bound.url}\n`);
       const stop = () => {
         app.server.close();
         app.server.closeAllConnections();

@@ -4,7 +4,7 @@
  *   vocab.en.json       source vocabulary (English words)
  *   vocab.py.json       target vocabulary (Python model tokens, see src/tokenize/subword.ts)
  *   model.safetensors   weights, PyTorch-style names (listed by `en2py info --model DIR`)
- *   model.2.safetensors … an ensemble's further members (same config and vocabularies; see `en2py ensemble`)
+ *   model.2.safetensors … an ensemble's further members (same vocabularies, sizes may differ; see `en2py ensemble`)
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -28,14 +28,20 @@ const bundleConfigSchema = z.object({
   ensemble: z.object({
     weights: z.array(z.string().regex(/^model\.\d+\.safetensors$/, 'expected file names like model.2.safetensors')).min(1),
     from: z.array(z.string()),
-  }).optional(),
+    /**
+     * The config of each member after the first, in `weights` order: members share
+     * vocabularies but may differ in size. Ensembles written before members could
+     * differ have none, and every member has `model`'s config.
+     */
+    models: z.array(modelConfigSchema).optional(),
+  }).refine((e) => !e.models || e.models.length === e.weights.length, { message: 'expected one config in models for each file in weights', path: ['models'] }).optional(),
 });
 
 export type BundleConfig = z.infer<typeof bundleConfigSchema>;
 
 export interface LoadedModel {
   dir: string;
-  /** The model, or an ensemble's first member (its config and vocabularies are every member's). */
+  /** The model, or an ensemble's first member (its vocabularies are every member's; its config sizes the first). */
   model: Seq2SeqTransformer;
   /** Every member of an ensemble, `model` first; just [model] otherwise. Decoding takes these. */
   members: Seq2SeqTransformer[];
@@ -85,7 +91,9 @@ export function saveModel(
     parameters: model.parameterCount(),
     training: extra.training,
     metrics: extra.metrics,
-    ensemble: extra.ensemble ? { weights: members.slice(1).map((_, k) => memberFile(k + 1)), from: extra.ensemble.from } : undefined,
+    ensemble: extra.ensemble
+      ? { weights: members.slice(1).map((_, k) => memberFile(k + 1)), from: extra.ensemble.from, models: members.slice(1).map((m) => m.config) }
+      : undefined,
   };
   srcVocab.save(path.join(dir, 'vocab.en.json'));
   tgtVocab.save(path.join(dir, 'vocab.py.json'));
@@ -138,8 +146,14 @@ export function loadModel(dir: string): LoadedModel {
   if (c.srcVocab !== srcVocab.size || c.tgtVocab !== tgtVocab.size) {
     throw new UserError(`${dir}: config.json expects vocabularies of ${c.srcVocab}/${c.tgtVocab} tokens, the vocabulary files have ${srcVocab.size}/${tgtVocab.size}`);
   }
-  const members = ['model.safetensors', ...(config.ensemble?.weights ?? [])].map((name) => {
-    const model = new Seq2SeqTransformer(c);
+  const configs = [c, ...(config.ensemble?.weights ?? []).map((_, k) => config.ensemble?.models?.[k] ?? c)];
+  configs.forEach((mc, k) => {
+    if (mc.srcVocab !== c.srcVocab || mc.tgtVocab !== c.tgtVocab || mc.numberSlots !== c.numberSlots) {
+      throw new UserError(`${path.join(dir, 'config.json')}: ensemble.models[${k - 1}] differs from model in its vocabularies or number slots (members must read and write the same tokens)`);
+    }
+  });
+  const members = ['model.safetensors', ...(config.ensemble?.weights ?? [])].map((name, k) => {
+    const model = new Seq2SeqTransformer(configs[k]);
     const file = path.join(dir, name);
     if (!existsSync(file)) throw new UserError(`${file}: missing; config.json lists it as ${name === 'model.safetensors' ? 'the weights' : 'an ensemble member'}`);
     loadWeights(model, readSafetensors(file).tensors, file);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BundleConfig } from './bundle.js';
+import { describeMemberSizes } from './ensemble.js';
 
 interface ExtraReport { source: string; file: string; added: number; leakingIntoEvaluation: number; nearBenchmark: number }
 
@@ -24,7 +25,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
   const m = config.model;
   const training = (config.training ?? {}) as {
     spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown>;
-    ensembleMembers?: Array<{ from: string; description?: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[] }>;
+    ensembleMembers?: Array<{ from: string; description?: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[]; parameters?: number }>;
   };
   const members = training.ensembleMembers ?? [];
   const metricsFile = path.join(dir, 'metrics.jsonl');
@@ -52,9 +53,13 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     '## Configuration',
     '',
-    `- d_model ${m.dModel}, ${m.encoderLayers}+${m.decoderLayers} layers, ${m.heads} heads, feed-forward ${m.ffDim}, dropout ${m.dropout}, ${m.norm}-norm, ${m.positions} positions, max length ${m.maxLen}`,
+    ...[m, ...(config.ensemble?.models ?? [])].map((c, k, all) => {
+      const size = `d_model ${c.dModel}, ${c.encoderLayers}+${c.decoderLayers} layers, ${c.heads} heads, feed-forward ${c.ffDim}, dropout ${c.dropout}, ${c.norm}-norm, ${c.positions} positions, max length ${c.maxLen}`;
+      const differ = all.some((o) => JSON.stringify(o) !== JSON.stringify(m));
+      return k > 0 && !differ ? null : `- ${differ ? `member ${k + 1}: ` : ''}${size}`;
+    }).filter((line): line is string => line !== null),
     members.length > 1
-      ? `- An ensemble of ${members.length} models of ${config.parameters.toLocaleString('en-US')} parameters each (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. The data and training lines here are the first member's. Members:\n${members.map((m) => `  - ${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})${m.description ? `: ${m.description}` : ''}`).join('\n')}`
+      ? `- An ensemble of ${describeMemberSizes(members.map((x) => x.parameters ?? config.parameters))} (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. The data and training lines here are the first member's. Members:\n${members.map((m) => `  - ${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})${m.description ? `: ${m.description}` : ''}`).join('\n')}`
       : `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
     `- training: ${JSON.stringify(training.spec?.train ?? {})}`,
     '',

@@ -1,6 +1,8 @@
 /**
- * Ensembles: several models with the same architecture and vocabularies,
- * trained on the same split, whose next-token distributions are averaged.
+ * Ensembles: several models with the same vocabularies, trained on the same
+ * split, whose next-token distributions are averaged. Their sizes may differ
+ * (a wider model with the seed-sized ones): each member encodes the sentence
+ * itself, and only the distributions over the shared vocabulary meet.
  * The mean is of probabilities, not of logits: each member is a complete
  * model, and the mean of distributions is one too, which beams and samples
  * need. Decoding (src/decode/stepper.ts) and teacher-forced scoring
@@ -62,13 +64,15 @@ export interface EnsembleMember {
   bestEpoch?: unknown;
   averagedEpochs?: unknown;
   seed?: unknown;
+  /** The member's parameter count (members may differ in size). */
+  parameters?: number;
 }
 
 /**
  * Write the models in `dirs` as one ensemble model directory `out`: the first
- * member's config, vocabularies and run files (eval finds the split through
- * them), every member's weights. Refuses members that differ in architecture,
- * vocabularies or data split, naming the first difference.
+ * member's vocabularies and run files (eval finds the split through them),
+ * every member's weights and config. Refuses members that differ in
+ * vocabularies, number slots or data split, naming the first difference.
  */
 export function writeEnsemble(dirs: readonly string[], out: string): { members: number; parameters: number } {
   if (dirs.length < 2) throw new UserError(`an ensemble needs two or more models, got ${dirs.length}`);
@@ -76,8 +80,8 @@ export function writeEnsemble(dirs: readonly string[], out: string): { members: 
   const [first] = loaded;
   loaded.forEach((l, i) => {
     if (l.members.length > 1) throw new UserError(`${dirs[i]}: is an ensemble already; list its members' directories instead`);
-    if (JSON.stringify(l.config.model) !== JSON.stringify(first.config.model)) {
-      throw new UserError(`${dirs[i]}: its model config differs from ${dirs[0]}'s (members must share the architecture)`);
+    if (l.config.model.numberSlots !== first.config.model.numberSlots) {
+      throw new UserError(`${dirs[i]}: ${l.config.model.numberSlots ? 'uses' : 'does not use'} number slots and ${dirs[0]} ${first.config.model.numberSlots ? 'does' : 'does not'} (members must read and write the same tokens)`);
     }
     for (const side of ['srcVocab', 'tgtVocab'] as const) {
       if (JSON.stringify(l[side].tokens) !== JSON.stringify(first[side].tokens)) {
@@ -90,7 +94,10 @@ export function writeEnsemble(dirs: readonly string[], out: string): { members: 
   });
   const members: EnsembleMember[] = loaded.map((l, i) => {
     const t = (l.config.training ?? {}) as Record<string, unknown> & { spec?: { description?: unknown; train?: { seed?: unknown } } };
-    return { from: dirs[i], description: t.spec?.description, bestEpoch: t.bestEpoch, averagedEpochs: t.averagedEpochs, seed: t.spec?.train?.seed };
+    return {
+      from: dirs[i], description: t.spec?.description, bestEpoch: t.bestEpoch, averagedEpochs: t.averagedEpochs, seed: t.spec?.train?.seed,
+      parameters: l.model.parameterCount(),
+    };
   });
   mkdirSync(out, { recursive: true });
   saveModel(out, first.model, first.srcVocab, first.tgtVocab, {
@@ -100,4 +107,15 @@ export function writeEnsemble(dirs: readonly string[], out: string): { members: 
   });
   copyCompanionFiles(dirs[0], out, { evaluation: false }); // an evaluation in dirs[0] is of that member alone
   return { members: loaded.length, parameters: loaded.reduce((s, l) => s + l.model.parameterCount(), 0) };
+}
+
+/**
+ * An ensemble's size for people: "2 models of 6,823,000 parameters each", or
+ * "2 models (6,823,000 + 14,332,310 parameters)" when the members differ.
+ */
+export function describeMemberSizes(parameters: readonly number[], format: (n: number) => string = (n) => n.toLocaleString('en-US')): string {
+  const same = parameters.every((p) => p === parameters[0]);
+  return same
+    ? `${parameters.length} models of ${format(parameters[0])} parameters each`
+    : `${parameters.length} models (${parameters.map(format).join(' + ')} parameters)`;
 }

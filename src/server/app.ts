@@ -3,7 +3,7 @@
  *
  *   POST /api/generate  {prompt, beam?, samples?, temperature?} -> {code, alternatives, valid, tokens, words, attention, ms, ...}
  *   GET  /api/health    {ok, model, queue, busy}
- *   GET  /api/model     {name, config, parameters, metrics, training}
+ *   GET  /api/model     {name, config, parameters, members: [{parameters, config}], metrics, training}
  *   GET  /              the page (index.html, app.js, style.css)
  *
  * Built on node:http: the app has five routes and needs exact control over body
@@ -265,7 +265,8 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     if (route === '/api/model') {
       allow('GET, HEAD');
       const c = loaded.config;
-      sendJson(res, 200, { name: modelName, config: c.model, parameters: c.parameters, metrics: c.metrics ?? {}, training: c.training ?? {} });
+      const members = loaded.members.map((m) => ({ parameters: m.parameterCount(), config: m.config }));
+      sendJson(res, 200, { name: modelName, config: c.model, parameters: c.parameters, members, metrics: c.metrics ?? {}, training: c.training ?? {} });
       return;
     }
     if (route.startsWith('/api/')) throw new HttpError(404, `no such API route: ${route} (there are /api/generate, /api/health, /api/model)`);

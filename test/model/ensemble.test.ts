@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Rng, noGrad, tidy } from '../../src/tensor/index.js';
 import { Seq2SeqTransformer } from '../../src/model/transformer.js';
@@ -114,11 +114,53 @@ test('members that cannot be averaged are refused with the reason', (t) => {
   const a = writeMember(path.join(dir, 'a'), 1);
   const otherVocab = writeMember(path.join(dir, 'v'), 2, { vocab: new Vocab([...SPECIAL_TOKENS, 'x', 'y', '=', '+', 'print', '(', ')', 'z']) });
   const otherSplit = writeMember(path.join(dir, 's'), 2, { splitSeed: 9 });
-  const otherShape = writeMember(path.join(dir, 'd'), 2, { over: { ffDim: 64 } });
+  const otherSlots = writeMember(path.join(dir, 'n'), 2, { over: { numberSlots: true } });
   const out = path.join(dir, 'out');
   assert.throws(() => writeEnsemble([a], out), (e) => e instanceof UserError && /two or more/.test(e.message));
   assert.throws(() => writeEnsemble([a, otherVocab], out), (e) => e instanceof UserError && /vocab\.py\.json differs/.test(e.message));
   assert.throws(() => writeEnsemble([a, otherSplit], out), (e) => e instanceof UserError && /another data split/.test(e.message));
-  assert.throws(() => writeEnsemble([a, otherShape], out), (e) => e instanceof UserError && /model config differs/.test(e.message));
+  assert.throws(() => writeEnsemble([a, otherSlots], out), (e) => e instanceof UserError && /number slots/.test(e.message));
   assert.equal(existsSync(out), false, 'nothing written');
+});
+
+test('members of different sizes: each keeps its own config, and the directory decodes like the members in memory', (t) => {
+  const dir = tempDir(t);
+  const small = writeMember(path.join(dir, 'small'), 1);
+  const wide = writeMember(path.join(dir, 'wide'), 2, { over: { dModel: 24, ffDim: 48, heads: 4 } });
+  const out = path.join(dir, 'ens');
+  writeEnsemble([small, wide], out);
+  const loaded = loadModel(out);
+  assert.deepEqual(loaded.members.map((m) => m.config.dModel), [16, 24]);
+  assert.deepEqual(loaded.config.ensemble?.models?.map((c) => c.ffDim), [48]);
+  const inMemory = [loadModel(small).model, loadModel(wide).model];
+  assert.deepEqual(greedy(loaded.members, src, { maxLen: 10 }).ids, greedy(inMemory, src, { maxLen: 10 }).ids);
+  assert.deepEqual(beamSearch(loaded.members, src, { beam: 3, maxLen: 10 }).map((h) => h.ids), beamSearch(inMemory, src, { beam: 3, maxLen: 10 }).map((h) => h.ids));
+
+  const sizes = inMemory.map((m) => m.parameterCount().toLocaleString('en-US'));
+  const info = spawnSync(process.execPath, [CLI, 'info', '--model', out], { encoding: 'utf8' });
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stdout, new RegExp(`an ensemble of 2 models \\(${sizes[0]} \\+ ${sizes[1]} parameters\\)`));
+  assert.match(info.stdout, /model\.2\.safetensors:\n[^]*\[24, 24\]/, 'the second member\'s shapes are listed');
+
+  const exported = path.join(dir, 'exported');
+  const e = spawnSync(process.execPath, [CLI, 'export', '--model', out, '--out', exported, '--retrain', 'en2py ensemble …'], { encoding: 'utf8' });
+  assert.equal(e.status, 0, e.stderr);
+  assert.deepEqual(loadModel(exported).members.map((m) => m.config.dModel), [16, 24]);
+  const card = readFileSync(path.join(exported, 'README.md'), 'utf8');
+  assert.match(card, new RegExp(`An ensemble of 2 models \\(${sizes[0]} \\+ ${sizes[1]} parameters\\)`));
+  assert.match(card, /member 2: d_model 24, 1\+1 layers, 4 heads, feed-forward 48/);
+});
+
+test('a model directory whose ensemble configs disagree with its vocabularies is refused', (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'ens');
+  writeEnsemble([writeMember(path.join(dir, 'a'), 1), writeMember(path.join(dir, 'b'), 2)], out);
+  const file = path.join(out, 'config.json');
+  const config = JSON.parse(readFileSync(file, 'utf8'));
+  config.ensemble.models[0].tgtVocab += 1;
+  writeFileSync(file, JSON.stringify(config));
+  assert.throws(() => loadModel(out), (e) => e instanceof UserError && /ensemble\.models\[0\] differs from model in its vocabularies/.test(e.message));
+  config.ensemble.models = [];
+  writeFileSync(file, JSON.stringify(config));
+  assert.throws(() => loadModel(out), (e) => e instanceof UserError && /one config in models for each file/.test(e.message));
 });

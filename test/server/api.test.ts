@@ -31,6 +31,7 @@ test('serve API: 50 concurrent requests, 20 malformed ones, then still healthy',
   const info = await (await fetch(`${base}api/model`)).json() as any;
   assert.equal(info.config.dModel, 16);
   assert.equal(typeof info.parameters, 'number');
+  assert.deepEqual(info.members, [{ parameters: info.parameters, config: info.config }], 'a single model is its only member');
   assert.equal(typeof info.metrics.valid_loss, 'number');
 
   const verbs = ['add', 'subtract', 'multiply', 'divide'];

@@ -25,9 +25,15 @@ async function loadModelInfo() {
     const m = await res.json();
     const c = m.config;
     const training = m.training || {};
-    const members = Array.isArray(training.ensembleMembers) ? training.ensembleMembers.length : 1;
-    const size = members > 1 ? `ensemble of ${members} × ${formatCount(m.parameters)} parameters` : `${formatCount(m.parameters)} parameters`;
-    const parts = [`model ${m.name}`, size, `${c.encoderLayers}+${c.decoderLayers} layers, d ${c.dModel}`];
+    const sizes = Array.isArray(m.members) ? m.members : [{ parameters: m.parameters, config: c }];
+    const members = sizes.length;
+    // Members may differ in size (a wider model with seed-sized ones): name each when they do.
+    const same = sizes.every((s) => s.parameters === sizes[0].parameters);
+    const size = members === 1 ? `${formatCount(m.parameters)} parameters`
+      : same ? `ensemble of ${members} × ${formatCount(m.parameters)} parameters`
+        : `ensemble of ${sizes.map((s) => formatCount(s.parameters)).join(' + ')} parameters`;
+    const dims = [...new Set(sizes.map((s) => s.config.dModel))].join('/');
+    const parts = [`model ${m.name}`, size, `${c.encoderLayers}+${c.decoderLayers} layers, d ${dims}`];
     const metrics = m.metrics || {};
     const averaged = training.averagedEpochs;
     if (members > 1) {
