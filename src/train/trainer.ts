@@ -111,7 +111,18 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
   let state = freshState(model);
   if (opts.resume && existsSync(checkpointFile)) {
     state = loadCheckpoint(checkpointFile, model, adam);
-    log(`resuming ${out} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
+    if (state.done && state.epoch < t.epochs && state.stopReason?.startsWith('finished ')) {
+      // A run that ended at its epoch limit, resumed with a higher one (`--resume --epochs N`):
+      // it trains on as if it had been given N epochs from the start (batches and rates depend
+      // only on the seed, the epoch and the step).
+      log(`extending ${out} from ${state.epoch} to ${t.epochs} epochs`);
+      state.done = false;
+      state.stopReason = null;
+    } else if (state.done) {
+      log(`${out} is already finished (${state.stopReason}); nothing to train${state.epoch >= t.epochs ? ' (a higher --epochs trains on)' : ''}`);
+    } else {
+      log(`resuming ${out} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
+    }
   } else {
     if (opts.init) {
       applyEmbeddingInit(model, opts.init);

@@ -55,6 +55,27 @@ test('a run killed mid-epoch and resumed ends with the same weights as an uninte
   assert.deepEqual(mb, ma);
 });
 
+test('a finished run resumed with more epochs trains on to the weights of a run given those epochs from the start', { skip: NO_PYTHON }, (t) => {
+  const dir = tempDir(t);
+  const spec = writeTinySpec(dir, writeTinyData(dir));
+  const longer = path.join(dir, 'longer');
+  const extended = path.join(dir, 'extended');
+  assert.equal(en2py(['train', '--config', spec, '--out', longer, '--epochs', '3']).status, 0);
+  assert.equal(en2py(['train', '--config', spec, '--out', extended]).status, 0);
+
+  const same = en2py(['train', '--config', spec, '--out', extended, '--resume']);
+  assert.equal(same.status, 0, same.stderr);
+  assert.match(same.stderr, /already finished \(finished 2 epochs\); nothing to train \(a higher --epochs trains on\)/);
+
+  const more = en2py(['train', '--config', spec, '--out', extended, '--resume', '--epochs', '3']);
+  assert.equal(more.status, 0, more.stderr);
+  assert.match(more.stderr, /extending .* from 2 to 3 epochs/);
+  const wa = weights(path.join(longer, 'checkpoint.safetensors'));
+  const wb = weights(path.join(extended, 'checkpoint.safetensors'));
+  for (const [name, data] of wa) assert.deepEqual(wb.get(name), data, `${name} differs`);
+  assert.equal(readFileSync(path.join(extended, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).length, 3);
+});
+
 test('bad configs fail before training, naming the key', (t) => {
   const dir = tempDir(t);
   const data = writeTinyData(dir);
