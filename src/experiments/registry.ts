@@ -21,7 +21,7 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export function listExperimentNames(dir: string = EXPERIMENTS_DIR): string[] {
   if (!existsSync(dir)) throw new UserError(`${dir}: no experiments folder`);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).filter((n) => NAME.test(n)).sort();
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).filter((n) => NAME.test(n)).sort(byExperimentNumber);
 }
 
 /**
@@ -38,4 +38,9 @@ export function readExperiment(name: string, dir: string = EXPERIMENTS_DIR): Exp
   if (spec.data.path && !path.isAbsolute(spec.data.path)) spec.data.path = path.resolve(dir, spec.data.path);
   if (spec.data.path && !existsSync(spec.data.path)) throw new UserError(`${file}: data.path: no such data file ${spec.data.path}`);
   return { name, file, spec };
+}
+
+/** e2 before e10: names compare with their numbers as numbers, so tables list experiments in the order they were numbered. */
+export function byExperimentNumber(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
