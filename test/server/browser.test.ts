@@ -4,9 +4,10 @@
 // Skips when /usr/bin/chromium is absent, unless EN2PY_REQUIRE_BROWSER=1 (CI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadModel } from '../../src/model/bundle.js';
+import { loadModel, saveModel } from '../../src/model/bundle.js';
+import { Seq2SeqTransformer } from '../../src/model/transformer.js';
 import { writeEnsemble } from '../../src/model/ensemble.js';
 import { averageEpochs } from '../../src/train/average.js';
 import { createApp, listen } from '../../src/server/app.js';
@@ -93,4 +94,22 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   const ensembleInfo = await page.locator('#model-info').innerText();
   assert.match(ensembleInfo, /ensemble of 2 × [\d.]+ k parameters/);
   assert.doesNotMatch(ensembleInfo, /mean of epochs|valid ppl/);
+
+  // Members of different sizes are named one by one, with each width.
+  const small = loadModel(run);
+  const wide = path.join(dir, 'wide');
+  mkdirSync(wide);
+  const wideModel = new Seq2SeqTransformer({ ...small.model.config, dModel: small.model.config.dModel * 2 }, 9);
+  saveModel(wide, wideModel, small.srcVocab, small.tgtVocab, { training: small.config.training });
+  const mixed = path.join(dir, 'mixed');
+  writeEnsemble([run, wide], mixed);
+  const app3 = createApp(loadModel(mixed), { log: () => {} });
+  const third = await listen(app3.server, 0, '127.0.0.1');
+  t.after(() => { app3.server.closeAllConnections(); app3.server.close(); });
+  await page.goto(third.url);
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+  const mixedInfo = await page.locator('#model-info').innerText();
+  const count = (n: number) => `${(n / 1e3).toFixed(1)} k`;
+  assert.ok(mixedInfo.includes(`ensemble of ${count(small.model.parameterCount())} + ${count(wideModel.parameterCount())} parameters`), mixedInfo);
+  assert.match(mixedInfo, new RegExp(`d ${small.model.config.dModel}/${small.model.config.dModel * 2}`));
 });
