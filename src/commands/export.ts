@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { copyCompanionFiles, loadModel, saveModel } from '../model/bundle.js';
+import { describeMemberSizes } from '../model/ensemble.js';
 import { modelCard } from '../model/card.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 
@@ -27,7 +28,9 @@ export function exportCommand(): Command {
       });
       copyCompanionFiles(o.model, o.out, { evaluation: true });
       writeFileAtomic(path.join(o.out, 'README.md'), modelCard(o.out, loaded.config, o.retrain));
-      const members = loaded.members.length > 1 ? `, ensemble of ${loaded.members.length}` : '';
-      process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters${members})\n`);
+      const size = loaded.members.length > 1
+        ? `an ensemble of ${describeMemberSizes(loaded.members.map((m) => m.parameterCount()))}`
+        : `${loaded.model.parameterCount().toLocaleString('en-US')} parameters`;
+      process.stdout.write(`wrote ${o.out} (${o.dtype} weights, ${size})\n`);
     });
 }

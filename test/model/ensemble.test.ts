@@ -145,6 +145,7 @@ test('members of different sizes: each keeps its own config, and the directory d
   const exported = path.join(dir, 'exported');
   const e = spawnSync(process.execPath, [CLI, 'export', '--model', out, '--out', exported, '--retrain', 'en2py ensemble …'], { encoding: 'utf8' });
   assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, new RegExp(`an ensemble of 2 models \\(${sizes[0]} \\+ ${sizes[1]} parameters\\)`));
   assert.deepEqual(loadModel(exported).members.map((m) => m.config.dModel), [16, 24]);
   const card = readFileSync(path.join(exported, 'README.md'), 'utf8');
   assert.match(card, new RegExp(`An ensemble of 2 models \\(${sizes[0]} \\+ ${sizes[1]} parameters\\)`));
