@@ -78,6 +78,11 @@ function freshState(model: Seq2SeqTransformer): TrainerState {
   };
 }
 
+/** Early stopping: no better validation loss for `patience` epochs (0 = never stop early). */
+function stoppedEarly(state: TrainerState, t: RunSpec['train']): boolean {
+  return t.patience > 0 && state.epochsWithoutImprovement >= t.patience;
+}
+
 /** Mean token loss (plain cross-entropy, whatever the training loss) and token count on examples. */
 export function evaluateLoss(model: Seq2SeqTransformer, examples: readonly Example[], batchSize = 32): { loss: number; tokens: number } {
   const was = model.training;
@@ -111,7 +116,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
   let state = freshState(model);
   if (opts.resume && existsSync(checkpointFile)) {
     state = loadCheckpoint(checkpointFile, model, adam);
-    if (state.done && state.epoch < t.epochs && state.stopReason?.startsWith('finished ')) {
+    if (state.done && state.epoch < t.epochs && !stoppedEarly(state, t)) {
       // A run that ended at its epoch limit, resumed with a higher one (`--resume --epochs N`):
       // it trains on as if it had been given N epochs from the start (batches and rates depend
       // only on the seed, the epoch and the step).
@@ -202,7 +207,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     state.epoch++;
     state.batchInEpoch = 0;
     state.epochLossSum = state.epochWeightSum = state.epochTokens = state.epochSeconds = 0;
-    if (t.patience > 0 && state.epochsWithoutImprovement >= t.patience) {
+    if (stoppedEarly(state, t)) {
       state.done = true;
       state.stopReason = `early stop: no better validation loss for ${t.patience} epochs`;
       log(state.stopReason);
