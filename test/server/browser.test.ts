@@ -71,27 +71,26 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   const run = trainTinyModel(dir);
   const averaged = path.join(dir, 'averaged');
   averageEpochs(run, [2, 3], averaged);
-  const app = createApp(loadModel(averaged), { log: () => {} });
-  const { url } = await listen(app.server, 0, '127.0.0.1');
-  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  await page.goto(url);
-  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
-  const info = await page.locator('#model-info').innerText();
+  /** Serve the model directory, open the page, and read the header that introduces the model. */
+  const modelInfo = async (modelDir: string): Promise<string> => {
+    const app = createApp(loadModel(modelDir), { log: () => {} });
+    const { url } = await listen(app.server, 0, '127.0.0.1');
+    t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+    await page.goto(url);
+    await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+    return page.locator('#model-info').innerText();
+  };
+  const info = await modelInfo(averaged);
   assert.match(info, /mean of epochs 2–3/);
   assert.doesNotMatch(info, /valid ppl|epoch \d/);
 
   // An ensemble names its members' count, not one member's epochs.
   const ensemble = path.join(dir, 'ensemble');
   writeEnsemble([averaged, run], ensemble);
-  const app2 = createApp(loadModel(ensemble), { log: () => {} });
-  const second = await listen(app2.server, 0, '127.0.0.1');
-  t.after(() => { app2.server.closeAllConnections(); app2.server.close(); });
-  await page.goto(second.url);
-  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
-  const ensembleInfo = await page.locator('#model-info').innerText();
+  const ensembleInfo = await modelInfo(ensemble);
   assert.match(ensembleInfo, /ensemble of 2 × [\d.]+ k parameters/);
   assert.doesNotMatch(ensembleInfo, /mean of epochs|valid ppl/);
 
@@ -103,12 +102,7 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   saveModel(wide, wideModel, small.srcVocab, small.tgtVocab, { training: small.config.training });
   const mixed = path.join(dir, 'mixed');
   writeEnsemble([run, wide], mixed);
-  const app3 = createApp(loadModel(mixed), { log: () => {} });
-  const third = await listen(app3.server, 0, '127.0.0.1');
-  t.after(() => { app3.server.closeAllConnections(); app3.server.close(); });
-  await page.goto(third.url);
-  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
-  const mixedInfo = await page.locator('#model-info').innerText();
+  const mixedInfo = await modelInfo(mixed);
   const count = (n: number) => `${(n / 1e3).toFixed(1)} k`;
   assert.ok(mixedInfo.includes(`ensemble of ${count(small.model.parameterCount())} + ${count(wideModel.parameterCount())} parameters`), mixedInfo);
   assert.match(mixedInfo, new RegExp(`d ${small.model.config.dModel}/${small.model.config.dModel * 2}`));
