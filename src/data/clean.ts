@@ -1,6 +1,6 @@
 // Cleaning: turns the pairs a reader produced into training pairs and counts
 // what every rule did, so that read = kept + the sum of every drop reason.
-import type { DataFormat, Pair, ReadResult } from './types.js';
+import type { Pair, PairSource, ReadResult } from './types.js';
 import { reindentPython } from './reindent.js';
 import { PyTokenizeError } from '../tokenize/pyLexer.js';
 import { checkPythonSyntax } from '../python/astCheck.js';
@@ -21,7 +21,7 @@ export type DropReason = 'no_code' | 'no_description' | 'unparsable' | 'duplicat
 export const DROP_REASONS: readonly DropReason[] = ['no_code', 'no_description', 'unparsable', 'duplicate'];
 
 export interface CleanReport {
-  format: DataFormat;
+  format: PairSource;
   read: number;
   kept: number;
   dropped: Record<DropReason, number>;
@@ -51,7 +51,7 @@ function hasCode(code: string): boolean {
   return code.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
 }
 
-export async function cleanPairs(input: ReadResult, format: DataFormat, options: CleanOptions = {}): Promise<CleanResult> {
+export async function cleanPairs(input: ReadResult, format: PairSource, options: CleanOptions = {}): Promise<CleanResult> {
   const keepUnparsable = options.keepUnparsable ?? false;
   const dedupe = options.dedupe ?? true;
   const rules: Record<string, number> = { ...input.counts, numberingStripped: 0, reindentedPairs: 0, trailingWhitespaceLines: 0 };

@@ -1,13 +1,16 @@
 /** Where a pair came from. */
 export type DataFormat = 'english-python' | 'conala' | 'mbpp';
 
+/** Where a pair came from: a data file's format, or the standard library's documented functions (src/data/stdlibPairs.ts). */
+export type PairSource = DataFormat | 'stdlib';
+
 /** One English description with its Python code, as read from a data file. */
 export interface Pair {
   /** Stable id, e.g. "english-python:1067", "conala:41067960:0", "mbpp:12". */
   id: string;
   description: string;
   code: string;
-  source: DataFormat;
+  source: PairSource;
   /** 1-based line in the file where the sample starts. */
   line: number;
   /** Text formats: 1-based line in the file where the code starts (to point at errors in it). */

@@ -7,9 +7,8 @@
 // its "##" pieces or characters, and a piece still outside the vocabulary is
 // "<unk>". Number slots are not applied: E3 predates them and no slot model uses it.
 // Each sequence is wrapped in <bos> … <eos>, as the decoder sees it.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { findStdlibDir, listStdlibFiles } from '../python/stdlib.js';
 import { lexPython, PyTokenizeError, type PyToken } from '../tokenize/pyLexer.js';
 import { encodeCode, tokenString, type Segmenter, type TokenSet } from '../tokenize/subword.js';
 import { SPECIAL_TOKENS, BOS, EOS, UNK } from '../tokenize/vocab.js';
@@ -47,34 +46,6 @@ export interface PythonCorpusStats {
 }
 
 export interface PythonCorpus { sequences: string[][]; stats: PythonCorpusStats }
-
-/** The standard library folder python3 reports, or null when python3 is missing. */
-export function findStdlibDir(python = process.env.EN2PY_PYTHON || 'python3'): string | null {
-  const r = spawnSync(python, ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' });
-  const dir = r.status === 0 ? r.stdout.trim() : '';
-  return dir !== '' ? dir : null;
-}
-
-const SKIP_DIRS = new Set(['test', 'tests', 'idle_test', 'site-packages', 'dist-packages', '__pycache__']);
-
-/** .py files under `dir`, sorted, skipping test folders and installed packages. */
-export function listStdlibFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('test_')) walk(path.join(d, e.name)); }
-      else if (e.isFile() && e.name.endsWith('.py') && !/^test_/.test(e.name)) out.push(path.join(d, e.name));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Model strings of lexed code: encodeCode against the vocabulary, unknown strings as <unk>, in <bos> … <eos>. */
 export function modelSequence(tokens: readonly PyToken[], vocab?: TokenSet, bpe?: Segmenter): { seq: string[]; unk: number } {

@@ -8,7 +8,8 @@ import type { Bpe } from '../tokenize/bpe.js';
 import { PAD, SPECIAL_TOKENS } from '../tokenize/vocab.js';
 import { cacheFile, cacheKey, readMatrixCache, writeMatrixCache } from './cache.js';
 import { coverageOf, type Coverage } from './pretrained.js';
-import { buildPythonCorpus, findStdlibDir, listStdlibFiles, type PythonCorpusStats } from './pythonCorpus.js';
+import { findStdlibDir, listStdlibFiles } from '../python/stdlib.js';
+import { buildPythonCorpus, type PythonCorpusStats } from './pythonCorpus.js';
 import { trainWord2Vec, type Word2VecOptions, type Word2VecStats } from './word2vec.js';
 
 export interface PythonEmbeddingOptions extends Omit<Word2VecOptions, 'minCount'> {

@@ -43,10 +43,11 @@ export const dataOptionsSchema = z
     test: z.number().min(0).lt(1),
     minFreq: z.number().int().positive(),
     /**
-     * Extra TRAINING pairs from other sets (src/data/extra.ts): CoNaLa's train set, MBPP's tasks 601-974.
-     * path null = the copy in ../shared/data. Validation and test stay the main set's.
+     * Extra TRAINING pairs from other sets (src/data/extra.ts): CoNaLa's train set, MBPP's tasks 601-974,
+     * the standard library's documented functions. path null = the copy in ../shared/data (stdlib: the
+     * folder python3 reports). Validation and test stay the main set's.
      */
-    extra: z.array(z.object({ source: z.enum(['conala', 'mbpp']), path: z.string().nullable().default(null) }).strict()),
+    extra: z.array(z.object({ source: z.enum(['conala', 'mbpp', 'stdlib']), path: z.string().nullable().default(null) }).strict()),
     /** Add up to this many copies of each training pair with its local variables consistently renamed (src/data/augment.ts). */
     renamedCopies: z.number().int().nonnegative(),
   })

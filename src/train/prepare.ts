@@ -1,9 +1,10 @@
 /**
  * Data for a run: clean, split (grouped, seeded), vocabularies from the training
  * split, encoded examples. On resume the vocabularies are read back from the run
- * directory, so ids cannot drift.
+ * directory, so ids cannot drift; a fine-tuning run (spec init.model) takes the
+ * vocabularies of the model it starts from.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { renamedCopies } from '../data/augment.js';
 import { loadExtraPairs } from '../data/extra.js';
@@ -17,6 +18,7 @@ import type { DataFormat } from '../data/types.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { encodePairs } from './data.js';
 import type { RunSpec } from './spec.js';
+import { loadStartModel } from './startFrom.js';
 import type { PreparedData } from './trainer.js';
 
 export interface PreparedRun extends PreparedData {
@@ -70,7 +72,14 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
   let tgtVocab: Vocab;
   const enFile = path.join(out, 'vocab.en.json');
   const pyFile = path.join(out, 'vocab.py.json');
-  if (opts.resume && existsSync(enFile) && existsSync(pyFile)) {
+  const start = spec.init && !existsSync(path.join(out, 'checkpoint.safetensors')) ? loadStartModel(spec) : undefined;
+  if (start) {
+    srcVocab = start.srcVocab;
+    tgtVocab = start.tgtVocab;
+    mkdirSync(out, { recursive: true });
+    srcVocab.save(enFile);
+    tgtVocab.save(pyFile);
+  } else if (opts.resume && existsSync(enFile) && existsSync(pyFile)) {
     srcVocab = Vocab.load(enFile);
     tgtVocab = Vocab.load(pyFile);
   } else {
@@ -91,5 +100,6 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     valid: valid.examples,
     splits,
     summary: { file, format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: srcVocab.size, py: tgtVocab.size } },
+    ...(start && { start }),
   };
 }

@@ -49,6 +49,12 @@ export const runSpecSchema = z
     data: dataOptionsSchema.partial().strict().default({}),
     train: trainOptionsSchema.partial().strict().default({}),
     embeddings: embeddingsSchema.default({}),
+    /**
+     * Fine-tuning: start from this model directory's weights and vocabularies instead of random
+     * weights (e.g. a run trained with extra data, fine-tuned on the main set alone). Its
+     * architecture must be this spec's. See src/train/startFrom.ts.
+     */
+    init: z.object({ model: z.string().min(1) }).strict().optional(),
   })
   .strict();
 
@@ -62,6 +68,7 @@ export interface RunSpec {
   data: DataOptions;
   train: TrainOptions;
   embeddings: EmbeddingsSpec;
+  init?: { model: string };
 }
 
 /** Fill a parsed spec with the preset's defaults. */
@@ -86,6 +93,9 @@ export function resolveSpec(raw: unknown, source: string): RunSpec {
   if (s.embeddings.source && s.model.srcEmbeddingDim !== 100) {
     throw new UserError(`${source}: model.srcEmbeddingDim: must be 100 (the width of the GloVe vectors) when embeddings.source is set, got ${s.model.srcEmbeddingDim ?? 0}`);
   }
+  if (s.init && (s.embeddings.source || s.embeddings.target)) {
+    throw new UserError(`${source}: init: a run that starts from a model's weights cannot also start from pretrained embeddings (drop one of init, embeddings)`);
+  }
   return {
     preset: s.preset,
     description: s.description,
@@ -94,6 +104,7 @@ export function resolveSpec(raw: unknown, source: string): RunSpec {
     data: { ...defaultDataOptions(), ...s.data },
     train: { ...seedTrainOptions(), ...s.train },
     embeddings: s.embeddings,
+    ...(s.init && { init: s.init }),
   };
 }
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { seedConfig, type ModelConfig } from '../model/config.js';
-import { saveModel } from '../model/bundle.js';
+import { saveModel, type LoadedModel } from '../model/bundle.js';
 import { saveEpochWeights } from './average.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
 import { Adam, backward, clipGradNorm, noGrad, tidy, type CrossEntropyOptions } from '../tensor/index.js';
@@ -23,6 +23,7 @@ import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
 import { batchTokens, collate, makeBatches, type Example } from './data.js';
+import { copyStartWeights } from './startFrom.js';
 import { applyEmbeddingInit, freezeAndListTrainable, type EmbeddingInit } from './embeddingInit.js';
 import { createProgress } from './progress.js';
 import { learningRate } from './schedule.js';
@@ -36,6 +37,8 @@ export interface PreparedData {
   valid: Example[];
   /** Extra facts for the record (split sizes, truncation, unk counts). */
   summary: Record<string, unknown>;
+  /** Fine-tuning (spec init.model) of a run not yet started: the model whose weights it starts from. */
+  start?: LoadedModel;
 }
 
 export interface TrainResult {
@@ -129,6 +132,11 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
       log(`resuming ${out} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
     }
   } else {
+    if (spec.init) {
+      if (!data.start) throw new Error(`train: ${out} starts from ${spec.init.model} but prepareData did not load it`);
+      copyStartWeights(model, data.start);
+      log(`starting from the weights of ${spec.init.model}`);
+    }
     if (opts.init) {
       applyEmbeddingInit(model, opts.init);
       writeFileAtomic(path.join(out, 'embeddings.json'), JSON.stringify(opts.init.summary, null, 2) + '\n');

@@ -8,7 +8,8 @@ import { lexPython } from '../../src/tokenize/pyLexer.js';
 import { codeVocabBase, encodeCode, subwordWords, vocabCandidates } from '../../src/tokenize/subword.js';
 import { Bpe } from '../../src/tokenize/bpe.js';
 import { Vocab } from '../../src/tokenize/vocab.js';
-import { buildPythonCorpus, listStdlibFiles, modelSequence } from '../../src/embeddings/pythonCorpus.js';
+import { buildPythonCorpus, modelSequence } from '../../src/embeddings/pythonCorpus.js';
+import { listStdlibFiles } from '../../src/python/stdlib.js';
 import { trainPythonEmbeddings } from '../../src/embeddings/pythonEmbeddings.js';
 import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
 

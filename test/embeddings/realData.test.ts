@@ -8,7 +8,7 @@ import { lexPython } from '../../src/tokenize/pyLexer.js';
 import { codeVocabBase, vocabCandidates } from '../../src/tokenize/subword.js';
 import { Vocab } from '../../src/tokenize/vocab.js';
 import { findGloveFile, GLOVE_INSTALL, loadPretrainedRows } from '../../src/embeddings/pretrained.js';
-import { findStdlibDir } from '../../src/embeddings/pythonCorpus.js';
+import { findStdlibDir } from '../../src/python/stdlib.js';
 import { trainPythonEmbeddings } from '../../src/embeddings/pythonEmbeddings.js';
 import { nearestNeighbours } from '../../src/embeddings/word2vec.js';
 import { EN_PY_FILE, skipUnlessExists, tempDir } from '../helpers.js';

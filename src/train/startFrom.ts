@@ -1,0 +1,36 @@
+/**
+ * Fine-tuning (spec `init.model`): a run that starts from another model's weights
+ * and vocabularies instead of random weights. The vocabularies are the other
+ * model's, unchanged, so every weight keeps its meaning; the architecture must
+ * match the spec's exactly (each weight is copied with its shape checked).
+ * A resumed run takes its weights from its own checkpoint instead.
+ */
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { loadModel, loadWeights, weightsOf, type LoadedModel } from '../model/bundle.js';
+import type { ModelConfig } from '../model/config.js';
+import type { Seq2SeqTransformer } from '../model/transformer.js';
+import type { RunSpec } from './spec.js';
+
+/** The model a spec starts from, checked to be a single model with the spec's number slots. */
+export function loadStartModel(spec: RunSpec): LoadedModel {
+  const dir = spec.init?.model;
+  if (!dir) throw new Error('loadStartModel: the spec has no init.model');
+  const loaded = loadModel(dir);
+  if (loaded.members.length > 1) throw new UserError(`${dir}: init.model is an ensemble of ${loaded.members.length} models; fine-tuning starts from one`);
+  const wanted = spec.model.numberSlots ?? false;
+  if ((loaded.config.model.numberSlots ?? false) !== wanted) {
+    throw new UserError(`${dir}: init.model ${loaded.config.model.numberSlots ? 'uses' : 'does not use'} number slots and this spec ${wanted ? 'does' : 'does not'} (set model.numberSlots to match)`);
+  }
+  return loaded;
+}
+
+/** Copy the start model's weights into a freshly built model of the spec's config. */
+export function copyStartWeights(model: Seq2SeqTransformer, start: LoadedModel): void {
+  const differing = (Object.keys(model.config) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model.config[k]) !== JSON.stringify(start.model.config[k]));
+  if (differing.length) {
+    const k = differing[0];
+    throw new UserError(`${start.dir}: init.model has model.${k} ${JSON.stringify(start.model.config[k])}, this spec ${JSON.stringify(model.config[k])} (fine-tuning keeps the architecture)`);
+  }
+  loadWeights(model, weightsOf(start.model), path.join(start.dir, 'model.safetensors'));
+}
