@@ -36,6 +36,11 @@ export function tempDir(t: { after: (fn: () => void) => void }): string {
 
 export const CLI = path.join(repoRoot(), 'dist', 'src', 'cli.js');
 
+/** Runs the built CLI in a child process (as a user would), with extra environment variables. */
+export function en2py(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
 /** An http URL on 127.0.0.1 whose port was just freed, so connecting is refused. */
 export async function refusedUrl(): Promise<string> {
   const net = await import('node:net');

@@ -3,10 +3,9 @@
 // loss equal to the trainer's, and bad input answered with one clear line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData, writeTinySpec } from '../train/fixtures.js';
 import { loadModel } from '../../src/model/bundle.js';
 import { encodePairs } from '../../src/train/data.js';
@@ -14,10 +13,6 @@ import { loadRunSplits } from '../../src/train/prepare.js';
 import { readSpecFile } from '../../src/train/spec.js';
 import { teacherForced } from '../../src/train/teacherForced.js';
 import { evaluateLoss } from '../../src/train/trainer.js';
-
-function en2py(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-}
 
 function noStack(r: { stderr: string }): void {
   assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `stack trace in: ${r.stderr}`);

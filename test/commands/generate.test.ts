@@ -2,15 +2,10 @@
 // every kind of bad input gets a clear message or a sensible result, never a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData, writeTinySpec } from '../train/fixtures.js';
-
-function en2py(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-}
 
 function noStack(r: { stderr: string }): void {
   assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `stack trace in: ${r.stderr}`);

@@ -7,12 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData } from '../train/fixtures.js';
-
-function en2py(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
 
 const TINY_MODEL = { dModel: 16, heads: 2, encoderLayers: 1, decoderLayers: 1, ffDim: 32, maxLen: 64 };
 

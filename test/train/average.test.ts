@@ -3,17 +3,12 @@
 // generate takes; wrong requests get one clear line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSafetensors } from '../../src/model/safetensors.js';
 import { KEEP_EPOCH_WEIGHTS, savedEpochs } from '../../src/train/average.js';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData, writeTinySpec } from './fixtures.js';
-
-function en2py(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-}
 
 test('a run keeps its last epochs, and average writes their mean as a usable model', { skip: NO_PYTHON }, (t) => {
   const dir = tempDir(t);

@@ -1,6 +1,8 @@
-// A small English→Python data file and a tiny run spec, written by the tests themselves.
+// A small English→Python data file and a tiny run spec, written by the tests themselves,
+// and the weights of a run's safetensors file, to compare runs.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readSafetensors } from '../../src/model/safetensors.js';
 
 const OPS: Array<[string, string, string]> = [
   ['add', '+', 'add'],
@@ -32,4 +34,11 @@ export function writeTinySpec(dir: string, dataFile: string, train: Record<strin
   const file = path.join(dir, 'spec.json');
   writeFileSync(file, JSON.stringify(spec));
   return file;
+}
+
+/** The model weights in a safetensors file by name (an optimizer's moments left out). */
+export function readWeights(file: string): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of readSafetensors(file).tensors) if (!name.startsWith('optimizer.')) out.set(name, t.data);
+  return out;
 }

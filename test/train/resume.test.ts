@@ -2,22 +2,11 @@
 // resumed ends with exactly the weights of an uninterrupted run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSafetensors } from '../../src/model/safetensors.js';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
-import { writeTinyData, writeTinySpec } from './fixtures.js';
-
-function en2py(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
-
-function weights(file: string): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const [name, t] of readSafetensors(file).tensors) if (!name.startsWith('optimizer.')) out.set(name, t.data);
-  return out;
-}
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
+import { readWeights, writeTinyData, writeTinySpec } from './fixtures.js';
 
 test('a run killed mid-epoch and resumed ends with the same weights as an uninterrupted run', { skip: NO_PYTHON }, (t) => {
   const dir = tempDir(t);
@@ -44,8 +33,8 @@ test('a run killed mid-epoch and resumed ends with the same weights as an uninte
   assert.match(resumed.stderr, /resuming .* step 4/);
 
   for (const file of ['checkpoint.safetensors', 'model.safetensors']) {
-    const wa = weights(path.join(a, file));
-    const wb = weights(path.join(b, file));
+    const wa = readWeights(path.join(a, file));
+    const wb = readWeights(path.join(b, file));
     assert.equal(wa.size, wb.size);
     for (const [name, data] of wa) assert.deepEqual(wb.get(name), data, `${file}: ${name} differs`);
   }
@@ -70,8 +59,8 @@ test('a finished run resumed with more epochs trains on to the weights of a run 
   const more = en2py(['train', '--config', spec, '--out', extended, '--resume', '--epochs', '3']);
   assert.equal(more.status, 0, more.stderr);
   assert.match(more.stderr, /extending .* from 2 to 3 epochs/);
-  const wa = weights(path.join(longer, 'checkpoint.safetensors'));
-  const wb = weights(path.join(extended, 'checkpoint.safetensors'));
+  const wa = readWeights(path.join(longer, 'checkpoint.safetensors'));
+  const wb = readWeights(path.join(extended, 'checkpoint.safetensors'));
   for (const [name, data] of wa) assert.deepEqual(wb.get(name), data, `${name} differs`);
   assert.equal(readFileSync(path.join(extended, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).length, 3);
 });
@@ -96,7 +85,6 @@ test('bad configs fail before training, naming the key', (t) => {
     assert.ok(!existsSync(path.join(dir, 'never', 'checkpoint.safetensors')));
   }
 });
-
 
 function writeJson(file: string, value: unknown): void {
   writeFileSync(file, JSON.stringify(value));

@@ -2,23 +2,11 @@
 // vocabularies, resumes like any run, and refuses a model it cannot start from.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readSafetensors } from '../../src/model/safetensors.js';
 import { resolveSpec } from '../../src/train/spec.js';
-import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
-import { writeTinyData, writeTinySpec } from './fixtures.js';
-
-function en2py(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
-
-function weights(file: string): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const [name, t] of readSafetensors(file).tensors) if (!name.startsWith('optimizer.')) out.set(name, t.data);
-  return out;
-}
+import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
+import { readWeights, writeTinyData, writeTinySpec } from './fixtures.js';
 
 function maxDifference(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
   let max = 0;
@@ -49,7 +37,7 @@ test('a fine-tuning run starts from the model\'s weights and vocabularies, and r
   const r = en2py(['train', '--config', fineTuneSpec(dir, 'still', data, base, { train: { lr: 1e-9, epochs: 1 } }), '--out', still]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /starting from the weights of .*base/);
-  assert.ok(maxDifference(weights(path.join(base, 'model.safetensors')), weights(path.join(still, 'model.safetensors'))) < 1e-5);
+  assert.ok(maxDifference(readWeights(path.join(base, 'model.safetensors')), readWeights(path.join(still, 'model.safetensors'))) < 1e-5);
   for (const f of ['vocab.en.json', 'vocab.py.json']) assert.equal(readFileSync(path.join(still, f), 'utf8'), readFileSync(path.join(base, f), 'utf8'), f);
 
   // Interrupted and resumed, it ends where an uninterrupted fine-tuning run ends (its own checkpoint, not the start model, is resumed).
@@ -61,9 +49,9 @@ test('a fine-tuning run starts from the model\'s weights and vocabularies, and r
   const resumed = en2py(['train', '--config', spec, '--out', cut, '--resume']);
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.doesNotMatch(resumed.stderr, /starting from the weights/);
-  const tuned = weights(path.join(whole, 'model.safetensors'));
-  for (const [name, x] of weights(path.join(cut, 'model.safetensors'))) assert.deepEqual(x, tuned.get(name), `${name} differs`);
-  assert.ok(maxDifference(tuned, weights(path.join(base, 'model.safetensors'))) > 1e-3, 'fine-tuning moved the weights');
+  const tuned = readWeights(path.join(whole, 'model.safetensors'));
+  for (const [name, x] of readWeights(path.join(cut, 'model.safetensors'))) assert.deepEqual(x, tuned.get(name), `${name} differs`);
+  assert.ok(maxDifference(tuned, readWeights(path.join(base, 'model.safetensors'))) > 1e-3, 'fine-tuning moved the weights');
 
   // A model of another architecture, or a directory that is not a model, is refused before training.
   const wider = en2py(['train', '--config', fineTuneSpec(dir, 'wider', data, base, { model: { ffDim: 64 } }), '--out', path.join(dir, 'wider')]);
