@@ -356,7 +356,7 @@ export function writeReport(o: ReportOptions): { experiments: number; files: str
     ...mainTable(rows),
     '',
     `Test split: the grouped test split (${testSizes.join(' / ')} pairs), greedy decoding, BLEU over Python lexer tokens (0-100), exact match over lexer tokens, ` +
-      'valid ppl at the best epoch per en2py model token. MBPP: its test split (tasks 11-510). Benchmark: the team\'s 120 problems (benchmarks/). ' +
+      'valid ppl at the best epoch per en2py model token (it compares only between runs that split code into the same tokens: number slots, extra data and a run\'s own vocabulary all change them, so a Δ valid ppl between such runs is not a finding). MBPP: its test split (tasks 11-510). Benchmark: the team\'s 120 problems (benchmarks/). ' +
       'Wall time: training steps + validation passes + embedding preparation + evaluation, on the machine in the runs table.' +
       (limited.length ? ` Evaluated on a prefix only: ${limited.join(', ')}.` : ''),
     '',
