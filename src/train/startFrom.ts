@@ -2,7 +2,8 @@
  * Fine-tuning (spec `init.model`): a run that starts from another model's weights
  * and vocabularies instead of random weights. The vocabularies are the other
  * model's, unchanged, so every weight keeps its meaning; the architecture must
- * match the spec's exactly (each weight is copied with its shape checked).
+ * match the spec's exactly (each weight is copied with its shape checked); only
+ * dropout may differ.
  * A resumed run takes its weights from its own checkpoint instead.
  */
 import path from 'node:path';
@@ -25,9 +26,13 @@ export function loadStartModel(spec: RunSpec): LoadedModel {
   return loaded;
 }
 
-/** Copy the start model's weights into a freshly built model of the spec's config. */
+/** Settings that shape no weight, so a fine-tuning run may change them. */
+const TRAINING_ONLY: ReadonlySet<keyof ModelConfig> = new Set(['dropout', 'attentionDropout']);
+
+/** Copy the start model's weights into a freshly built model of the spec's config (dropout may differ, nothing else). */
 export function copyStartWeights(model: Seq2SeqTransformer, start: LoadedModel): void {
-  const differing = (Object.keys(model.config) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(model.config[k]) !== JSON.stringify(start.model.config[k]));
+  const differing = (Object.keys(model.config) as (keyof ModelConfig)[])
+    .filter((k) => !TRAINING_ONLY.has(k) && JSON.stringify(model.config[k]) !== JSON.stringify(start.model.config[k]));
   if (differing.length) {
     const k = differing[0];
     throw new UserError(`${start.dir}: init.model has model.${k} ${JSON.stringify(start.model.config[k])}, this spec ${JSON.stringify(model.config[k])} (fine-tuning keeps the architecture)`);
