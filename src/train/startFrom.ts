@@ -6,6 +6,7 @@
  * dropout may differ.
  * A resumed run takes its weights from its own checkpoint instead.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { loadModel, loadWeights, weightsOf, type LoadedModel } from '../model/bundle.js';
@@ -17,6 +18,7 @@ import type { RunSpec } from './spec.js';
 export function loadStartModel(spec: RunSpec): LoadedModel {
   const dir = spec.init?.model;
   if (!dir) throw new Error('loadStartModel: the spec has no init.model');
+  if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory (init.model: train or fetch that model first)`);
   const loaded = loadModel(dir);
   if (loaded.members.length > 1) throw new UserError(`${dir}: init.model is an ensemble of ${loaded.members.length} models; fine-tuning starts from one`);
   const wanted = spec.model.numberSlots ?? false;
