@@ -215,6 +215,8 @@ async function trainEvaluateRecord(
   where: { resultsDir: string; runDir: string; resultFile: string; log: (line: string) => void },
 ): Promise<{ status: 'done'; result: ExperimentResult }> {
   const { resultsDir, runDir, resultFile, log } = where;
+  // The commit of the code this process runs: read now, since the tree may change (or be committed) while it trains.
+  const commit = gitCommit();
   const fresh = !existsSync(path.join(runDir, 'checkpoint.safetensors'));
   if (fresh) rmSync(resultsDir, { recursive: true, force: true }); // evaluations of an earlier, abandoned run
   mkdirSync(resultsDir, { recursive: true });
@@ -270,7 +272,7 @@ async function trainEvaluateRecord(
     description: exp.spec.description ?? null,
     configFile: path.relative(repoRoot, exp.file),
     config: exp.spec,
-    commit: gitCommit(),
+    commit,
     machine: machine(),
     recordedAt: new Date().toISOString(),
     training: {
