@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { modelConfigFields, modelConfigSchema, seedConfig } from '../model/config.js';
+import { modelConfigFields, modelConfigSchema, seedConfig, type ModelConfig } from '../model/config.js';
 import { dataOptionsSchema, defaultDataOptions, seedTrainOptions, trainOptionsSchema, type DataOptions, type TrainOptions } from './config.js';
 
 /**
@@ -69,6 +69,11 @@ export interface RunSpec {
   train: TrainOptions;
   embeddings: EmbeddingsSpec;
   init?: { model: string };
+}
+
+/** The model config a spec trains, for the given vocabulary sizes. */
+export function modelConfigFor(spec: RunSpec, srcVocab: number, tgtVocab: number): ModelConfig {
+  return { ...seedConfig(srcVocab, tgtVocab), ...spec.model, srcVocab, tgtVocab };
 }
 
 /** Fill a parsed spec with the preset's defaults. */

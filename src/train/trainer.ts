@@ -14,7 +14,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
-import { seedConfig, type ModelConfig } from '../model/config.js';
 import { saveModel, type LoadedModel } from '../model/bundle.js';
 import { saveEpochWeights } from './average.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
@@ -27,7 +26,7 @@ import { copyStartWeights } from './startFrom.js';
 import { applyEmbeddingInit, freezeAndListTrainable, type EmbeddingInit } from './embeddingInit.js';
 import { createProgress } from './progress.js';
 import { learningRate } from './schedule.js';
-import type { RunSpec } from './spec.js';
+import { modelConfigFor, type RunSpec } from './spec.js';
 
 export interface PreparedData {
   file: string;
@@ -58,10 +57,6 @@ export interface TrainHooks {
 
 /** Target tokens whose loss is scaled by structureWeight. */
 export const STRUCTURE_TOKENS = ['<nl>', '<indent>', '<dedent>', ':', '(', ')', '[', ']', '{', '}'];
-
-export function modelConfigFor(spec: RunSpec, srcVocab: number, tgtVocab: number): ModelConfig {
-  return { ...seedConfig(srcVocab, tgtVocab), ...spec.model, srcVocab, tgtVocab };
-}
 
 function lossOptions(spec: RunSpec, tgtVocab: Vocab): CrossEntropyOptions {
   const t = spec.train;
