@@ -28,6 +28,8 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     ensembleMembers?: Array<{ from: string; description?: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[]; parameters?: number }>;
   };
   const members = training.ensembleMembers ?? [];
+  const memberConfigs = [m, ...(config.ensemble?.models ?? [])];
+  const membersDiffer = memberConfigs.some((c) => JSON.stringify(c) !== JSON.stringify(m));
   const metricsFile = path.join(dir, 'metrics.jsonl');
   const history = existsSync(metricsFile)
     ? readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>)
@@ -53,11 +55,9 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     '## Configuration',
     '',
-    ...[m, ...(config.ensemble?.models ?? [])].map((c, k, all) => {
-      const size = `d_model ${c.dModel}, ${c.encoderLayers}+${c.decoderLayers} layers, ${c.heads} heads, feed-forward ${c.ffDim}, dropout ${c.dropout}, ${c.norm}-norm, ${c.positions} positions, max length ${c.maxLen}`;
-      const differ = all.some((o) => JSON.stringify(o) !== JSON.stringify(m));
-      return k > 0 && !differ ? null : `- ${differ ? `member ${k + 1}: ` : ''}${size}`;
-    }).filter((line): line is string => line !== null),
+    // One line for the model, or one per member when an ensemble's members differ in size.
+    ...(membersDiffer ? memberConfigs : [m]).map((c, k) =>
+      `- ${membersDiffer ? `member ${k + 1}: ` : ''}d_model ${c.dModel}, ${c.encoderLayers}+${c.decoderLayers} layers, ${c.heads} heads, feed-forward ${c.ffDim}, dropout ${c.dropout}, ${c.norm}-norm, ${c.positions} positions, max length ${c.maxLen}`),
     members.length > 1
       ? `- An ensemble of ${describeMemberSizes(members.map((x) => x.parameters ?? config.parameters))} (\`en2py ensemble\`): weights in \`model.safetensors\`, ${(config.ensemble?.weights ?? []).map((w) => `\`${w}\``).join(', ')} with PyTorch-style names (\`en2py info --model DIR\` lists them); decoding averages the members' next-token probabilities. The data and training lines here are the first member's. Members:\n${members.map((m) => `  - ${m.from} (training seed ${m.seed ?? '?'}${m.averagedEpochs?.length ? `, mean of epochs ${m.averagedEpochs.join(', ')}` : `, best epoch ${m.bestEpoch ?? '?'}`})${m.description ? `: ${m.description}` : ''}`).join('\n')}`
       : `- ${config.parameters.toLocaleString('en-US')} parameters; weights in \`model.safetensors\` with PyTorch-style names (\`en2py info --model DIR\` lists them)`,
