@@ -153,7 +153,8 @@ export function loadModel(dir: string): LoadedModel {
     }
   });
   const members = ['model.safetensors', ...(config.ensemble?.weights ?? [])].map((name, k) => {
-    const model = new Seq2SeqTransformer(configs[k]);
+    // No random initialisation: loadWeights sets every weight (it refuses a file that lacks one).
+    const model = new Seq2SeqTransformer(configs[k], 1, { initialise: false });
     const file = path.join(dir, name);
     if (!existsSync(file)) throw new UserError(`${file}: missing; config.json lists it as ${name === 'model.safetensors' ? 'the weights' : 'an ensemble member'}`);
     loadWeights(model, readSafetensors(file).tensors, file);

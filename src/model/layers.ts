@@ -12,11 +12,17 @@ import {
 export class ParamStore {
   readonly byName = new Map<string, Tensor>();
 
-  constructor(readonly rng: Rng) {}
+  /**
+   * `initialise: false` leaves every parameter zero, for a model whose weights are
+   * loaded next (drawing 13 M random numbers only to overwrite them took half a
+   * second of every command that loads a model).
+   */
+  constructor(readonly rng: Rng, readonly initialise = true) {}
 
   add(name: string, shape: number[], init: (n: number) => Float32Array): Tensor {
     if (this.byName.has(name)) throw new Error(`parameter ${name} defined twice`);
-    const t = Tensor.parameter(init(shape.reduce((a, b) => a * b, 1)), shape);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const t = Tensor.parameter(this.initialise ? init(n) : new Float32Array(n), shape);
     this.byName.set(name, t);
     return t;
   }

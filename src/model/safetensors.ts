@@ -83,6 +83,45 @@ export function writeSafetensors(file: string, tensors: Map<string, NamedTensor>
   writeFileAtomic(file, encodeSafetensors(tensors, dtype, metadata));
 }
 
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let halfTable: Float32Array | null = null;
+
+/** Every half-precision bit pattern as float32, built once: a table lookup is ~20x faster than fromHalf per value. */
+function halfToFloatTable(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = fromHalf(h);
+  }
+  return halfTable;
+}
+
+/**
+ * `count` little-endian values of `width` bytes at `at` in `buf`, as float32. On a
+ * little-endian machine the bytes are viewed as a typed array (copied first when
+ * they are not aligned for it) instead of read value by value through a DataView:
+ * loading a model was most of a CLI command's start-up time before.
+ */
+function decodeTensor(buf: Buffer, at: number, count: number, width: 2 | 4): Float32Array {
+  const bytes = count * width;
+  if (!littleEndian) {
+    const view = new DataView(buf.buffer, buf.byteOffset + at, bytes);
+    const data = new Float32Array(count);
+    if (width === 4) for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
+    else for (let i = 0; i < count; i++) data[i] = fromHalf(view.getUint16(i * 2, true));
+    return data;
+  }
+  const offset = buf.byteOffset + at;
+  const aligned = offset % width === 0;
+  const source = aligned ? buf.buffer : buf.buffer.slice(offset, offset + bytes);
+  const start = aligned ? offset : 0;
+  if (width === 4) return new Float32Array(source, start, count).slice();
+  const halves = new Uint16Array(source, start, count);
+  const table = halfToFloatTable();
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = table[halves[i]];
+  return data;
+}
+
 export interface LoadedSafetensors {
   tensors: Map<string, NamedTensor>;
   metadata: Record<string, string>;
@@ -115,17 +154,13 @@ export function readSafetensors(file: string): LoadedSafetensors {
       continue;
     }
     const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const width = e.dtype === 'F32' ? 4 : e.dtype === 'F16' ? 2 : 0;
+    const width: 0 | 2 | 4 = e.dtype === 'F32' ? 4 : e.dtype === 'F16' ? 2 : 0;
     if (!width) throw bad(`tensor ${name} has dtype ${e.dtype}; en2py reads F32 and F16`);
     const count = e.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = e.data_offsets;
     if (end - begin !== count * width) throw bad(`tensor ${name}: shape [${e.shape}] does not match ${end - begin} bytes`);
     if (dataStart + end > buf.length) throw bad(`tensor ${name} ends past the end of the file (truncated?)`);
-    const data = new Float32Array(count);
-    const view = new DataView(buf.buffer, buf.byteOffset + dataStart + begin, end - begin);
-    if (width === 4) for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
-    else for (let i = 0; i < count; i++) data[i] = fromHalf(view.getUint16(i * 2, true));
-    tensors.set(name, { shape: e.shape, data });
+    tensors.set(name, { shape: e.shape, data: decodeTensor(buf, dataStart + begin, count, width) });
   }
   return { tensors, metadata };
 }

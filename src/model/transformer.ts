@@ -141,11 +141,12 @@ export class Seq2SeqTransformer {
   readonly decoderNorm: LayerNorm | null;
   readonly outProj: Linear;
 
-  constructor(config: ModelConfig, seed = 1) {
+  /** `opts.initialise: false`: every weight starts at zero, to be loaded from a file next (see ParamStore). */
+  constructor(config: ModelConfig, seed = 1, opts: { initialise?: boolean } = {}) {
     this.config = modelConfigSchema.parse(config);
     const c = this.config;
     const rng = new Rng(seed);
-    this.params = new ParamStore(rng);
+    this.params = new ParamStore(rng, opts.initialise ?? true);
     this.ctx = new Context(new Rng(seed ^ 0x5eed));
     const ps = this.params;
     const d = c.dModel;

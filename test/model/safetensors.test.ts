@@ -29,6 +29,33 @@ test('float32 round trip is exact; float16 is within half precision', (t) => {
   }
 });
 
+test('mixed dtypes at unaligned offsets read back value for value (an odd-length F16 tensor puts the next F32 at 2 mod 4)', (t) => {
+  const halves = [0x3c00, 0xc000, 0x0001, 0x7bff, 0x8000]; // 1, -2, smallest subnormal, 65504, -0
+  const floats = Float32Array.of(1.5, -3.25e-5, 1e30, -0);
+  const header = {
+    a: { dtype: 'F16', shape: [5], data_offsets: [0, 10] },
+    b: { dtype: 'F32', shape: [2, 2], data_offsets: [10, 26] },
+    c: { dtype: 'F16', shape: [1], data_offsets: [26, 28] },
+  };
+  let text = JSON.stringify(header);
+  text += ' '.repeat((4 - (text.length % 4)) % 4); // data starts 4-aligned, so tensor b starts at 2 mod 4
+  const json = Buffer.from(text);
+  const buf = Buffer.alloc(8 + json.length + 28);
+  buf.writeBigUInt64LE(BigInt(json.length), 0);
+  json.copy(buf, 8);
+  const at = 8 + json.length;
+  halves.forEach((h, i) => buf.writeUInt16LE(h, at + 2 * i));
+  floats.forEach((f, i) => buf.writeFloatLE(f, at + 10 + 4 * i));
+  buf.writeUInt16LE(0x3555, at + 26); // ~1/3
+  const file = path.join(tempDir(t), 'mixed.safetensors');
+  writeFileSync(file, buf);
+  const back = readSafetensors(file).tensors;
+  assert.deepEqual([...back.get('a')!.data], halves.map(fromHalf));
+  assert.deepEqual(back.get('b')!.shape, [2, 2]);
+  assert.deepEqual(back.get('b')!.data, floats);
+  assert.deepEqual([...back.get('c')!.data], [fromHalf(0x3555)]);
+});
+
 test('half conversion: exact values, rounding to even, overflow, subnormals', () => {
   for (const v of [0, 1, -2, 0.5, 65504, 2 ** -14, 2 ** -24]) assert.equal(fromHalf(toHalf(v)), v);
   assert.equal(fromHalf(toHalf(1e6)), Infinity);
