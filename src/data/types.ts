@@ -1,8 +1,12 @@
 /** Where a pair came from. */
 export type DataFormat = 'english-python' | 'conala' | 'mbpp';
 
-/** Where a pair came from: a data file's format, or the standard library's documented functions (src/data/stdlibPairs.ts). */
-export type PairSource = DataFormat | 'stdlib';
+/**
+ * Where a pair came from: a data file's format, the standard library's documented
+ * functions (src/data/stdlibPairs.ts), the shared functions/ set (src/data/functions.ts)
+ * or the pretraining corpus's documented functions (src/data/corpus/).
+ */
+export type PairSource = DataFormat | 'stdlib' | 'functions' | 'corpus';
 
 /** One English description with its Python code, as read from a data file. */
 export interface Pair {
@@ -15,9 +19,13 @@ export interface Pair {
   line: number;
   /** Text formats: 1-based line in the file where the code starts (to point at errors in it). */
   codeLine?: number;
-  /** MBPP only: the task id and its assert statements. */
+  /** MBPP: the task id. */
   taskId?: number;
+  /** MBPP and functions/: statements (asserts) to run after the code; they passed against it. */
   testList?: string[];
+  /** functions/ and corpus pairs: the license of the code (e.g. "MIT", "CC-BY-4.0") and where it comes from (`owner/repo@commit:path`, or a Debian package and file). Keep both with every copy. */
+  license?: string;
+  origin?: string;
 }
 
 /** A sample the reader had to skip, counted in the cleaning report. */

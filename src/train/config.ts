@@ -44,10 +44,11 @@ export const dataOptionsSchema = z
     minFreq: z.number().int().positive(),
     /**
      * Extra TRAINING pairs from other sets (src/data/extra.ts): CoNaLa's train set, MBPP's tasks 601-974,
-     * the standard library's documented functions. path null = the copy in ../shared/data (stdlib: the
-     * folder python3 reports). Validation and test stay the main set's.
+     * the standard library's documented functions, the shared functions/ set, a built corpus's pairs.
+     * path null = the copy in ../shared/data (stdlib: the folder python3 reports; corpus: .cache/corpus).
+     * Validation and test stay the main set's.
      */
-    extra: z.array(z.object({ source: z.enum(['conala', 'mbpp', 'stdlib']), path: z.string().nullable().default(null) }).strict()),
+    extra: z.array(z.object({ source: z.enum(['conala', 'mbpp', 'stdlib', 'functions', 'corpus']), path: z.string().nullable().default(null) }).strict()),
     /** Add up to this many copies of each training pair with its local variables consistently renamed (src/data/augment.ts). */
     renamedCopies: z.number().int().nonnegative(),
   })

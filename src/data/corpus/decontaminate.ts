@@ -1,0 +1,178 @@
+/**
+ * Decontamination (issue 18): nothing that nearly matches an evaluated item may
+ * enter a training set. The evaluated items are
+ * - english-python: the validation and test pairs of the English→Python set's
+ *   default split (seed 1, 10% / 10%, grouped: src/data/split.ts);
+ * - mbpp: MBPP's test tasks 11-510;
+ * - humaneval: HumanEval's 164 problems (prompt + canonical solution);
+ * - en2py-bench: the team's benchmarks/en2py-bench.jsonl (prompt + reference).
+ *
+ * A training pair is contaminated by an item when ANY of:
+ * - its description has the same grouping key as the item's (split.ts's descriptionKey:
+ *   lower-case, no punctuation, no "write a python function to" opening), or the
+ *   word sets of the two keys have Jaccard similarity >= DESCRIPTION_JACCARD (0.8,
+ *   the benchmark's existing near-duplicate rule, applied after the opening is removed
+ *   so that the shared opening alone never makes two descriptions alike);
+ * - its code has the same tokens (split.ts's codeKey), or the sets of 5-token
+ *   shingles of the two codes have Jaccard similarity >= CODE_JACCARD (0.7).
+ * A corpus FILE is contaminated when it contains an item's code: at least
+ * FILE_CONTAINMENT (0.8) of the item's shingles occur in the file, for items of
+ * at least FILE_MIN_SHINGLES (20) distinct shingles. Smaller items (one-line
+ * snippets such as `print(a + b)`) would match thousands of files on common
+ * idioms alone; they are checked against every pair (the functions the corpus
+ * yields), not against whole files.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { UserError } from '../../errors.js';
+import { repoRoot } from '../../paths.js';
+import { benchmarkPath, readBenchmark } from '../../eval/benchmark.js';
+import { readHumanEval, readMbpp } from '../../eval/tasks.js';
+import { lexPython } from '../../tokenize/pyLexer.js';
+import { loadCleanPairs } from '../load.js';
+import { resolveDataPath } from '../resolve.js';
+import { descriptionKey, splitPairs } from '../split.js';
+import { SetIndex } from './setIndex.js';
+import { shingleSet, tokenHashes, wordHashes } from './shingles.js';
+
+export const DESCRIPTION_JACCARD = 0.8;
+export const CODE_JACCARD = 0.7;
+export const FILE_CONTAINMENT = 0.8;
+export const FILE_MIN_SHINGLES = 20;
+
+export const EVAL_SETS = ['english-python', 'mbpp', 'humaneval', 'en2py-bench'] as const;
+export type EvalSet = (typeof EVAL_SETS)[number];
+
+export interface EvalItem {
+  set: EvalSet;
+  id: string;
+  description: string;
+  code: string;
+}
+
+export interface Contamination {
+  set: EvalSet;
+  id: string;
+  /** What matched: the description, the code, or (files) the item's code inside the file. */
+  by: 'description' | 'code' | 'file';
+  similarity: number;
+}
+
+/** Code shingles, or an empty set when the lexer rejects the code (it then matches nothing by code). */
+export function codeShingles(code: string): Set<number> {
+  try {
+    return shingleSet(tokenHashes(lexPython(code)));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The words of a description's grouping key (no "write a python function to" opening). */
+export function descriptionWords(description: string): Set<number> {
+  return wordHashes(descriptionKey(description));
+}
+
+export class Decontaminator {
+  private readonly items: EvalItem[] = [];
+  private readonly descKeys = new Map<string, number>();
+  private readonly codeExact = new Map<string, number>();
+  private readonly words = new SetIndex();
+  private readonly code = new SetIndex();
+  /** Items per evaluation set. */
+  readonly sizes: Record<string, number> = {};
+
+  constructor(items: readonly EvalItem[]) {
+    for (const it of items) {
+      const n = this.items.length;
+      this.items.push(it);
+      this.sizes[it.set] = (this.sizes[it.set] ?? 0) + 1;
+      const key = descriptionKey(it.description);
+      if (key !== '' && !this.descKeys.has(key)) this.descKeys.set(key, n);
+      const tokens = codeTokenKey(it.code);
+      if (tokens !== null && !this.codeExact.has(tokens)) this.codeExact.set(tokens, n);
+      // SetIndex numbers sets in order, so set number n is item n in both indexes.
+      this.words.add(descriptionWords(it.description));
+      this.code.add(codeShingles(it.code));
+    }
+  }
+
+  private hit(n: number, by: Contamination['by'], similarity: number): Contamination {
+    return { set: this.items[n].set, id: this.items[n].id, by, similarity };
+  }
+
+  /** Why a pair may not be trained on, or null. `shingles` may be passed when already computed. */
+  checkPair(description: string, code: string, shingles?: ReadonlySet<number>): Contamination | null {
+    const key = descriptionKey(description);
+    const exactDesc = this.descKeys.get(key);
+    if (key !== '' && exactDesc !== undefined) return this.hit(exactDesc, 'description', 1);
+    const tokens = codeTokenKey(code);
+    const exactCode = tokens === null ? undefined : this.codeExact.get(tokens);
+    if (exactCode !== undefined) return this.hit(exactCode, 'code', 1);
+    const d = this.words.bestJaccard(wordHashes(key), DESCRIPTION_JACCARD);
+    if (d) return this.hit(d.id, 'description', d.similarity);
+    const c = this.code.bestJaccard(shingles ?? codeShingles(code), CODE_JACCARD);
+    if (c) return this.hit(c.id, 'code', c.similarity);
+    return null;
+  }
+
+  /** Whether a whole source file contains an evaluated item's code (see the header). */
+  checkFile(shingles: ReadonlySet<number>): Contamination | null {
+    const c = this.code.bestContained(shingles, FILE_CONTAINMENT, FILE_MIN_SHINGLES);
+    return c ? this.hit(c.id, 'file', c.containment) : null;
+  }
+}
+
+/** split.ts's codeKey, but null when the code does not lex (raw text would match nothing useful). */
+function codeTokenKey(code: string): string | null {
+  try {
+    const toks = lexPython(code);
+    return toks.length === 0 ? null : toks.map((t) => `${t.type[0]}${t.value}`).join('\u0001');
+  } catch {
+    return null;
+  }
+}
+
+/** HumanEval's description: the prompt's docstring up to its examples. */
+export function humanEvalDescription(prompt: string): string {
+  const m = /("""|''')([\s\S]*?)\1/.exec(prompt);
+  const doc = m ? m[2] : prompt;
+  return doc.split(/>>>|\bfor example\b|\bexample\b/i)[0].replace(/\s+/g, ' ').trim();
+}
+
+export interface EvalSources {
+  /** The English→Python data file (default: as every command finds it, src/data/resolve.ts). */
+  data?: string;
+  mbpp?: string;
+  humaneval?: string;
+  bench?: string;
+  /** Leave the English→Python set out (a training run passes its own held-out pairs instead). */
+  skipEnglishPython?: boolean;
+}
+
+function sharedFile(...parts: string[]): string {
+  return path.resolve(repoRoot, '..', 'shared', 'data', ...parts);
+}
+
+/** Reads every evaluated item; a missing file is a UserError saying which flag gives it. */
+export async function loadEvalItems(src: EvalSources = {}): Promise<EvalItem[]> {
+  const need = (file: string, what: string, flag: string) => {
+    if (!existsSync(file)) throw new UserError(`${file}: no such file (${what}, needed for decontamination); give it with ${flag}`);
+    return file;
+  };
+  const items: EvalItem[] = [];
+  if (!src.skipEnglishPython) {
+    const cleaned = await loadCleanPairs(resolveDataPath({ data: src.data }), { format: 'english-python' });
+    const split = splitPairs(cleaned.pairs);
+    for (const p of [...split.valid, ...split.test]) items.push({ set: 'english-python', id: p.id, description: p.description, code: p.code });
+  }
+  for (const t of readMbpp(need(src.mbpp ?? sharedFile('mbpp', 'mbpp.jsonl'), 'MBPP', '--mbpp'))) {
+    if (t.taskId >= 11 && t.taskId <= 510) items.push({ set: 'mbpp', id: `mbpp:${t.taskId}`, description: t.text, code: t.code });
+  }
+  for (const t of readHumanEval(need(src.humaneval ?? sharedFile('humaneval', 'HumanEval.jsonl'), 'HumanEval', '--humaneval'))) {
+    items.push({ set: 'humaneval', id: t.taskId, description: humanEvalDescription(t.prompt), code: t.prompt + t.canonicalSolution });
+  }
+  for (const p of readBenchmark(need(src.bench ?? benchmarkPath(), 'the team benchmark', '--bench'))) {
+    items.push({ set: 'en2py-bench', id: p.id, description: p.prompt, code: p.reference });
+  }
+  return items;
+}

@@ -1,0 +1,26 @@
+// The corpus's own pairs (set "corpus") as training pairs for data.extra
+// {"source": "corpus"}; the functions/ pairs in the same shards are left to
+// data.extra {"source": "functions"}, so the two sources never double a pair.
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../errors.js';
+import type { CleanPair } from '../clean.js';
+import { PAIRS_PREFIX, readCorpusStats, shardFiles, type PairRecord } from './format.js';
+
+export function readCorpusPairs(dir: string): CleanPair[] {
+  readCorpusStats(dir); // a finished build, or a clear error
+  const out: CleanPair[] = [];
+  for (const file of shardFiles(dir, PAIRS_PREFIX)) {
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (line === '') return;
+      let r: PairRecord;
+      try {
+        r = JSON.parse(line) as PairRecord;
+      } catch {
+        throw new UserError(`${file}:${i + 1}: expected one JSON object a line (corpus pairs shard)`);
+      }
+      if (r.set !== 'corpus') return;
+      out.push({ id: r.id, description: r.description, code: r.code, source: 'corpus', line: i + 1, license: r.license, origin: r.origin });
+    });
+  }
+  return out;
+}
