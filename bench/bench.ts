@@ -5,16 +5,19 @@
  * (forward, backward, clip, Adam) of the seed-sized model on a synthetic batch
  * (32 × 20 source, 32 × 120 target tokens), median after warm-up; the share of
  * that step spent in GEMM; peak RSS; (c) greedy generation of 100 tokens with the
- * key/value cache; and, when python3 with torch is available,
- * the same step in PyTorch run from here, so the ratio compares like with like
- * (same machine, same moment, same BLAS environment).
+ * key/value cache; (a)-(c) in float32 and, where the CPU has bf16 units, in bf16
+ * (mixed precision, the default there); and, when python3 with torch is
+ * available, the same step in PyTorch run from here, written two ways and each
+ * in fp32 and under bf16 autocast, so the ratio compares like with like (same
+ * machine, same moment, same BLAS environment) against PyTorch's fastest.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { K, kernelBackend } from '../src/tensor/kernels/index.js';
-import { Rng, tidy, backward, clipGradNorm, Adam, noGrad } from '../src/tensor/index.js';
+import { Rng, tidy, backward, clipGradNorm, Adam, noGrad, setPrecision, resolvePrecision, matmulInfo, type Precision } from '../src/tensor/index.js';
 import { argmax } from '../src/decode/logits.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
@@ -36,6 +39,13 @@ const warmup = Number(opts.warmup);
 const log = (msg: string) => {
   if (!opts.json) console.log(msg);
 };
+const cpuModel = () => {
+  try {
+    return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -44,20 +54,28 @@ const median = (xs: number[]) => {
 // (a) GEMM
 const rng = new Rng(0);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+const info = matmulInfo();
+const precision = resolvePrecision('auto');
+const precisions: Precision[] = info.bf16 ? ['fp32', 'bf16'] : ['fp32'];
+log(`matrix products: ${info.library}, ISA ${info.isa}, fp32 ${info.fp32Impl}, bf16 ${info.bf16Impl}; default precision here: ${precision}`);
 const gemmShapes: Array<[number, number, number]> = [[4096, 256, 256], [4096, 256, 512], [4096, 256, 8449]];
 const gemm_gflops: Record<string, number> = {};
-for (const [M, Kd, N] of gemmShapes) {
-  const A = rand(M * Kd), B = rand(Kd * N), C = new Float32Array(M * N);
-  K().gemm(false, false, M, N, Kd, 1, A, Kd, B, N, 0, C, N); // warm-up
-  const rates: number[] = [];
-  const until = performance.now() + 400;
-  while (rates.length < 5 || performance.now() < until) {
-    const t0 = performance.now();
-    K().gemm(false, false, M, N, Kd, 1, A, Kd, B, N, 0, C, N);
-    rates.push((2 * M * N * Kd) / ((performance.now() - t0) / 1000) / 1e9);
+const gemm_gflops_bf16: Record<string, number> = {};
+for (const p of precisions) {
+  setPrecision(p);
+  for (const [M, Kd, N] of gemmShapes) {
+    const A = rand(M * Kd), B = rand(Kd * N), C = new Float32Array(M * N);
+    K().gemm(false, false, M, N, Kd, 1, A, Kd, B, N, 0, C, N); // warm-up
+    const rates: number[] = [];
+    const until = performance.now() + 400;
+    while (rates.length < 5 || performance.now() < until) {
+      const t0 = performance.now();
+      K().gemm(false, false, M, N, Kd, 1, A, Kd, B, N, 0, C, N);
+      rates.push((2 * M * N * Kd) / ((performance.now() - t0) / 1000) / 1e9);
+    }
+    (p === 'bf16' ? gemm_gflops_bf16 : gemm_gflops)[`${M}x${Kd}x${N}`] = median(rates);
+    log(`gemm ${p} ${M}x${Kd} · ${Kd}x${N}: ${median(rates).toFixed(1)} GFLOP/s (fp32 inputs${p === 'bf16' ? ' converted to bf16 in the call' : ''})`);
   }
-  gemm_gflops[`${M}x${Kd}x${N}`] = median(rates);
-  log(`gemm ${M}x${Kd} · ${Kd}x${N}: ${median(rates).toFixed(1)} GFLOP/s`);
 }
 
 // (b) training step of the seed-sized model
@@ -78,17 +96,26 @@ const step = () =>
   });
 
 log(`seed-sized model: ${model.parameterCount().toLocaleString()} parameters, backend ${kernelBackend().name} (${kernelBackend().detail})`);
-for (let i = 0; i < warmup; i++) step();
-const stepTimes: number[] = [];
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  step();
-  stepTimes.push(performance.now() - t0);
-}
-const step_ms = median(stepTimes);
 const tokens = B * (S + T);
+const stepTimesBy: Partial<Record<Precision, number[]>> = {};
+for (const p of precisions) {
+  setPrecision(p);
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  stepTimesBy[p] = times;
+  log(`training step ${p}: ${median(times).toFixed(0)} ms median of ${steps} (${times.map((t) => t.toFixed(0)).join(', ')}), ${(tokens / (median(times) / 1000)).toFixed(0)} tokens/s`);
+}
+const step_ms_fp32 = median(stepTimesBy.fp32!);
+const step_ms_bf16 = stepTimesBy.bf16 ? median(stepTimesBy.bf16) : null;
+const stepTimes = stepTimesBy[precision]!;
+const step_ms = median(stepTimes);
 const tokens_per_s = tokens / (step_ms / 1000);
-log(`training step: ${step_ms.toFixed(0)} ms median of ${steps} (${stepTimes.map((t) => t.toFixed(0)).join(', ')}), ${tokens_per_s.toFixed(0)} tokens/s`);
+setPrecision(precision); // the profile and generation below run in the default precision
 
 // Where the time goes: time every kernel call during two more steps.
 const kernels = K() as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -110,7 +137,7 @@ const profiledMs = performance.now() - t0;
 Object.assign(kernels, unwrapped); // the timings below run without the profiling wrappers
 const gemmMs = (kernelMs.get('gemm') ?? 0) + (kernelMs.get('gemmBatched') ?? 0);
 const gemm_share = gemmMs / profiledMs;
-log(`time in GEMM: ${(100 * gemm_share).toFixed(0)}% (outside GEMM: ${(100 * (1 - gemm_share)).toFixed(0)}%)`);
+log(`time in GEMM (${precision}): ${(100 * gemm_share).toFixed(0)}% (outside GEMM: ${(100 * (1 - gemm_share)).toFixed(0)}%)`);
 if (opts.profile) {
   const rows = [...kernelMs.entries()].sort((a, b) => b[1] - a[1]);
   const kernelTotal = rows.reduce((s, [, ms]) => s + ms, 0);
@@ -140,43 +167,70 @@ const greedyRun = () => {
   }));
   return performance.now() - t0;
 };
-greedyRun();
-const greedy_100_ms = median(Array.from({ length: 5 }, greedyRun));
-log(`greedy generation of 100 tokens: ${greedy_100_ms.toFixed(0)} ms (median of 5)`);
+const greedyBy: Partial<Record<Precision, number>> = {};
+for (const p of precisions) {
+  setPrecision(p);
+  greedyRun();
+  greedyBy[p] = median(Array.from({ length: 5 }, greedyRun));
+  log(`greedy generation of 100 tokens, ${p}: ${greedyBy[p]!.toFixed(0)} ms (median of 5)`);
+}
+const greedy_100_ms = greedyBy[precision]!;
 
-// PyTorch reference, same shapes, same environment.
-let torch: { step_ms: number; tokens_per_s: number; torch_version: string; peak_rss_mb: number } | null = null;
+// PyTorch reference, same shapes, same environment: every variant, and the
+// ratio against the fastest (what a PyTorch user on this CPU would pick).
+interface TorchRun { variant: string; precision: string; step_ms: number; tokens_per_s: number; torch_version: string; peak_rss_mb: number }
+const torch_variants: TorchRun[] = [];
 let torch_note = '';
 if (!opts['no-torch']) {
   const script = path.join(repoRoot, 'bench', 'torch_step.py');
   for (const py of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
     if (probe.status !== 0) continue;
-    log(`running the PyTorch reference with ${py} ...`);
-    const r = spawnSync(py, [script, '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
-    if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    else torch_note = `PyTorch reference failed: ${r.stderr.slice(-300)}`;
+    for (const [variant, bf16] of [['nn', false], ['modules', false], ['modules', true], ['nn', true]] as const) {
+      const label = `${variant}${bf16 ? ' bf16 autocast' : ' fp32'}`;
+      log(`running the PyTorch reference (${label}) with ${py} ...`);
+      const args = [script, '--steps', String(steps), '--warmup', String(warmup), '--variant', variant, ...(bf16 ? ['--bf16'] : [])];
+      const r = spawnSync(py, args, { encoding: 'utf8' });
+      if (r.status !== 0) {
+        torch_note += `PyTorch ${label} failed: ${r.stderr.slice(-300)} `;
+        continue;
+      }
+      const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchRun;
+      torch_variants.push(run);
+      log(`  PyTorch ${run.torch_version} ${label}: ${run.step_ms.toFixed(0)} ms/step, ${run.tokens_per_s.toFixed(0)} tokens/s`);
+    }
     break;
   }
-  if (!torch && !torch_note) torch_note = 'no python3 with torch found (Debian: apt-get install python3-torch); ratio not measured';
+  if (!torch_variants.length && !torch_note) torch_note = 'no python3 with torch found (Debian: apt-get install python3-torch); ratio not measured';
 }
+const torch = torch_variants.length ? torch_variants.reduce((a, b) => (b.step_ms < a.step_ms ? b : a)) : null;
 const speedup_vs_torch = torch ? tokens_per_s / torch.tokens_per_s : null;
-if (torch) log(`PyTorch ${torch.torch_version}: ${torch.step_ms.toFixed(0)} ms/step, ${torch.tokens_per_s.toFixed(0)} tokens/s → en2py is ${speedup_vs_torch!.toFixed(2)}x`);
+if (torch) log(`PyTorch's fastest (${torch.variant}, ${torch.precision}): ${torch.step_ms.toFixed(0)} ms/step → en2py (${precision}) is ${speedup_vs_torch!.toFixed(2)}x`);
 else if (torch_note) log(torch_note);
 
 const result = {
   backend: kernelBackend().name,
   backend_detail: kernelBackend().detail,
+  cpu: cpuModel(),
+  isa: info.isa,
+  matmul: info,
+  precision,
   openblas_coretype: process.env.OPENBLAS_CORETYPE ?? null,
   gemm_gflops,
+  gemm_gflops_bf16: info.bf16 ? gemm_gflops_bf16 : null,
   step_ms,
   step_ms_all: stepTimes,
+  step_ms_fp32,
+  step_ms_bf16,
   tokens_per_s,
   gemm_share,
   peak_rss_mb,
   parameters: model.parameterCount(),
   greedy_100_ms,
+  greedy_100_ms_fp32: greedyBy.fp32,
+  greedy_100_ms_bf16: greedyBy.bf16 ?? null,
   torch,
+  torch_variants,
   speedup_vs_torch,
   ...(torch_note ? { torch_note } : {}),
   date: new Date().toISOString(),

@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/gemm.cc",
+        "src/onednn.cc",
         "src/elementwise.cc",
         "src/layernorm.cc",
         "src/softmax.cc",
@@ -20,7 +21,7 @@
       "cflags_cc": ["-O3", "-march=native", "-fopenmp", "-std=c++17", "-fno-math-errno"],
       "cflags_cc!": ["-fno-exceptions"],
       "ldflags": ["-fopenmp"],
-      "libraries": ["<!@(node ../scripts/blas-config.cjs libs)", "-fopenmp"]
+      "libraries": ["<!@(node ../scripts/blas-config.cjs libs)", "-ldnnl", "-fopenmp"]
     }
   ]
 }

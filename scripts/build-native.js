@@ -32,8 +32,8 @@ if (!gyp) {
   ok = result.status === 0;
   if (!ok) {
     console.warn(
-      'en2py: the native addon did not build. It needs a C++ compiler and OpenBLAS ' +
-        '(Debian/Ubuntu: apt-get install build-essential libopenblas-dev). ' +
+      'en2py: the native addon did not build. It needs a C++ compiler, OpenBLAS and oneDNN ' +
+        '(Debian/Ubuntu: apt-get install build-essential libopenblas-dev libdnnl-dev). ' +
         'en2py still works on its TypeScript kernels, much more slowly.',
     );
   }

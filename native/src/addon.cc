@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <string>
 #include "kernels.h"
+#include "onednn.h"
 
 namespace {
 
@@ -64,9 +65,12 @@ Napi::Value Gemm(const CallbackInfo& info) {
   checkLd(a, 9, ldb, tB ? K : N);
   checkLd(a, 12, ldc, N);
   const float* A = a.f32(6, tA ? span(K, M, lda) : span(M, K, lda));
-  const float* B = a.f32(8, tB ? span(N, K, ldb) : span(K, N, ldb));
+  const int64_t spanB = tB ? span(N, K, ldb) : span(K, N, ldb);
+  const float* B = a.f32(8, spanB);
+  // Optional: a bf16 copy of B (a weight converted once per step), used in bf16 mode.
+  const uint16_t* Bh = info.Length() > 13 ? a.array<uint16_t>(13, napi_uint16_array, spanB, true) : nullptr;
   float* C = a.f32(11, span(M, N, ldc));
-  en2py::gemm(tA, tB, M, N, K, (float)a.num(5), A, lda, B, ldb, (float)a.num(10), C, ldc);
+  en2py::gemm(tA, tB, M, N, K, (float)a.num(5), {A}, lda, {B, Bh}, ldb, (float)a.num(10), C, ldc);
   return info.Env().Undefined();
 }
 
@@ -84,7 +88,7 @@ Napi::Value GemmBatched(const CallbackInfo& info) {
   const float* A = a.f32(6, grid(aS1, aS2, tA ? span(K, M, lda) : span(M, K, lda)));
   const float* B = a.f32(10, grid(bS1, bS2, tB ? span(N, K, ldb) : span(K, N, ldb)));
   float* C = a.f32(15, grid(cS1, cS2, span(M, N, ldc)));
-  en2py::gemmBatched(tA, tB, M, N, K, (float)a.num(5), A, lda, aS1, aS2, B, ldb, bS1, bS2, (float)a.num(14), C, ldc,
+  en2py::gemmBatched(tA, tB, M, N, K, (float)a.num(5), {A}, lda, aS1, aS2, {B}, ldb, bS1, bS2, (float)a.num(14), C, ldc,
                      cS1, cS2, n1, n2);
   return info.Env().Undefined();
 }
@@ -262,6 +266,32 @@ Napi::Value BlasInfo(const CallbackInfo& info) {
   return obj;
 }
 
+Napi::Value ToBf16(const CallbackInfo& info) {
+  Args a{info, "toBf16"};
+  const int64_t n = a.i64(2);
+  en2py::toBf16(a.f32(0, n), a.array<uint16_t>(1, napi_uint16_array, n), n);
+  return info.Env().Undefined();
+}
+
+Napi::Value SetMatmulPrecision(const CallbackInfo& info) {
+  Args a{info, "setMatmulPrecision"};
+  en2py::setPrecision(a.flag(0) ? en2py::Precision::bf16 : en2py::Precision::fp32, a.num(1));
+  return info.Env().Undefined();
+}
+
+Napi::Value MatmulInfo(const CallbackInfo& info) {
+  const en2py::OnednnInfo d = en2py::onednnInfo();
+  auto obj = Napi::Object::New(info.Env());
+  obj.Set("onednnVersion", d.version);
+  obj.Set("isa", d.isa);
+  obj.Set("fp32Impl", d.f32Impl);
+  obj.Set("bf16Impl", d.bf16Impl);
+  obj.Set("bf16", d.bf16Fast);
+  obj.Set("precision", en2py::precision() == en2py::Precision::bf16 ? "bf16" : "fp32");
+  obj.Set("bf16Products", (double)en2py::bf16Products());
+  return obj;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("gemmBatched", Napi::Function::New(env, GemmBatched));
@@ -286,6 +316,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("permute0213", Napi::Function::New(env, Permute0213));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
+  exports.Set("toBf16", Napi::Function::New(env, ToBf16));
+  exports.Set("setMatmulPrecision", Napi::Function::New(env, SetMatmulPrecision));
+  exports.Set("matmulInfo", Napi::Function::New(env, MatmulInfo));
   exports.Set("hugeBuffer", Napi::Function::New(env, HugeBuffer));
   return exports;
 }

@@ -9,16 +9,36 @@
 
 namespace en2py {
 
+// The precision of matrix products. In bf16 mode, products that are not tiny take
+// their inputs rounded to bfloat16 (accumulating and writing float32), on the
+// CPU's matrix units through oneDNN; everything else stays float32.
+// Products of fewer than minMacs multiply-adds (n1*n2*M*N*K) stay float32.
+enum class Precision { fp32, bf16 };
+void setPrecision(Precision p, double minMacs);
+Precision precision();
+// How many products have run in bf16 so far (tests check that bf16 was used).
+int64_t bf16Products();
+
+// A matrix operand: its float32 values, and optionally a bf16 copy of them (a
+// weight converted once per training step) that bf16 mode uses instead.
+struct Operand {
+  const float* f32;
+  const uint16_t* bf16 = nullptr;
+};
+
+// out[i] = x[i] rounded to bfloat16 (nearest, ties to even).
+void toBf16(const float* x, uint16_t* out, int64_t n);
+
 // C = alpha * op(A) * op(B) + beta * C, where op(A) is M x K and op(B) is K x N.
 void gemm(bool transA, bool transB, int M, int N, int K, float alpha,
-          const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc);
+          Operand A, int lda, Operand B, int ldb, float beta, float* C, int ldc);
 
 // The same GEMM over an n1 x n2 grid of matrices: matrix (i, j) of A starts at
 // A + i*aS1 + j*aS2 (likewise B and C). Attention uses this to read heads in
 // place from a [batch, time, heads, headDim] layout without transposing them.
 void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
-                 const float* A, int lda, int64_t aS1, int64_t aS2,
-                 const float* B, int ldb, int64_t bS1, int64_t bS2, float beta,
+                 Operand A, int lda, int64_t aS1, int64_t aS2,
+                 Operand B, int ldb, int64_t bS1, int64_t bS2, float beta,
                  float* C, int ldc, int64_t cS1, int64_t cS2, int n1, int n2);
 
 // out[i] (+)= a[i] + b[i % m]   /   out[i] (+)= a[i] * b[i % m]

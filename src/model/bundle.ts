@@ -9,6 +9,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { weightsChanged } from '../tensor/precision.js';
 import { UserError } from '../errors.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -66,6 +67,7 @@ export function loadWeights(model: Seq2SeqTransformer, tensors: Map<string, Name
     }
     p.data.set(t.data);
   }
+  weightsChanged(); // bf16 copies of the old weights are stale
   for (const name of tensors.keys()) {
     if (!model.params.byName.has(name)) throw new UserError(`${file}: unexpected weight ${name} (not in this model's config)`);
   }

@@ -6,3 +6,4 @@ export { Adam, clipGradNorm, gradNorm, zeroGrad, type AdamOptions } from './opti
 export { Rng } from './random.js';
 export { arena } from './arena.js';
 export { kernelBackend } from './kernels/index.js';
+export { setPrecision, getPrecision, resolvePrecision, describePrecision, matmulInfo, weightsChanged, PRECISIONS, type Precision } from './precision.js';

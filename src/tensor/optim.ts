@@ -1,5 +1,6 @@
 /** Adam (with L2 or decoupled weight decay) and global-norm gradient clipping. */
 import { K } from './kernels/index.js';
+import { weightsChanged } from './precision.js';
 import type { Tensor } from './tensor.js';
 
 export interface AdamOptions {
@@ -44,6 +45,7 @@ export class Adam {
       k.adam(p.data, p.grad, this.m[i], this.v[i], p.size, this.lr, beta1, beta2, eps, weightDecay, decoupled, this.step);
     });
     zeroGrad(this.params);
+    weightsChanged();
   }
 }
 

@@ -28,6 +28,12 @@ export const trainOptionsSchema = z
     checkpointEvery: z.number().int().positive(),
     maxSrcLen: z.number().int().positive(),
     maxTgtLen: z.number().int().positive(),
+    /**
+     * Matrix products in "bf16" (mixed precision on the CPU's matrix units) or "fp32";
+     * "auto" = bf16 where the CPU has bf16 units. Weights, optimizer state and
+     * checkpoints stay fp32 either way, so a run may resume on another CPU.
+     */
+    precision: z.enum(['auto', 'fp32', 'bf16']),
   })
   .strict();
 
@@ -76,6 +82,7 @@ export function seedTrainOptions(): TrainOptions {
     checkpointEvery: 50,
     maxSrcLen: 64,
     maxTgtLen: 256,
+    precision: 'auto',
   };
 }
 

@@ -17,7 +17,10 @@ import { UserError } from '../errors.js';
 import { saveModel, type LoadedModel } from '../model/bundle.js';
 import { saveEpochWeights } from './average.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
-import { Adam, backward, clipGradNorm, noGrad, tidy, type CrossEntropyOptions } from '../tensor/index.js';
+import {
+  Adam, backward, clipGradNorm, describePrecision, matmulInfo, noGrad, resolvePrecision, setPrecision, tidy,
+  type CrossEntropyOptions,
+} from '../tensor/index.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
@@ -108,6 +111,9 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
   if (!opts.resume && existsSync(checkpointFile)) {
     throw new UserError(`${out} already holds a training run (checkpoint.safetensors); use --resume to continue it or another --out`);
   }
+  const precision = resolvePrecision(t.precision);
+  setPrecision(precision);
+  log(`engine: ${describePrecision(precision)}`);
   const model = new Seq2SeqTransformer(modelConfigFor(spec, data.srcVocab.size, data.tgtVocab.size), t.seed);
   const params = freezeAndListTrainable(model, spec);
   const adam = new Adam(params, { lr: t.lr, weightDecay: t.weightDecay });
@@ -136,7 +142,8 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
       applyEmbeddingInit(model, opts.init);
       writeFileAtomic(path.join(out, 'embeddings.json'), JSON.stringify(opts.init.summary, null, 2) + '\n');
     }
-    writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: data.file }, summary: data.summary }, null, 2) + '\n');
+    const engine = { precision, matmul: matmulInfo() };
+    writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: data.file }, summary: data.summary, engine }, null, 2) + '\n');
   }
   model.ctx.rng.setState(state.dropoutRng);
   log(`model: ${model.parameterCount().toLocaleString('en-US')} parameters (${model.config.encoderLayers}+${model.config.decoderLayers} layers, d ${model.config.dModel}, ${model.config.heads} heads, vocab ${data.srcVocab.size}/${data.tgtVocab.size})`);

@@ -206,5 +206,5 @@ test('without the addon the engine falls back to the reference kernels and warns
   assert.equal(JSON.parse(r.stdout).backend, 'reference');
   assert.equal(r.stderr.match(/EN2PY_NO_NATIVE/g)?.length, 1, r.stderr);
   assert.match(r.stderr, /\/nonexistent\/en2py_native\.node is missing/);
-  assert.match(r.stderr, /apt-get install build-essential libopenblas-dev && npm run build:native/);
+  assert.match(r.stderr, /apt-get install build-essential libopenblas-dev libdnnl-dev && npm run build:native/);
 });

@@ -25,11 +25,16 @@ function selectBackend(): Backend {
   const loaded = loadNativeKernels();
   if ('kernels' in loaded) {
     const blas = loaded.kernels.blasInfo();
-    return { kernels: loaded.kernels, name: 'native', detail: `OpenBLAS ${blas.corename}, ${blas.threads} ${blas.parallel} threads` };
+    const mm = loaded.kernels.matmulInfo();
+    return {
+      kernels: loaded.kernels,
+      name: 'native',
+      detail: `${mm.library} (${mm.isa}${mm.bf16 ? ', bf16 units' : ''}) and OpenBLAS ${blas.corename}, ${blas.threads} ${blas.parallel} threads`,
+    };
   }
   process.emitWarning(
     `${loaded.error}. Falling back to the TypeScript reference kernels, which are much slower. ` +
-      'To build the addon: apt-get install build-essential libopenblas-dev && npm run build:native',
+      'To build the addon: apt-get install build-essential libopenblas-dev libdnnl-dev && npm run build:native',
     { code: 'EN2PY_NO_NATIVE' },
   );
   return { kernels: referenceKernels, name: 'reference', detail: loaded.error };

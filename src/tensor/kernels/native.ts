@@ -7,9 +7,10 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../paths.js';
-import type { Kernels } from './types.js';
+import type { Kernels, MatmulInfo } from './types.js';
 
-export interface NativeAddon extends Omit<Kernels, 'name' | 'allocate'> {
+export interface NativeAddon extends Omit<Kernels, 'name' | 'allocate' | 'matmulInfo'> {
+  matmulInfo(): Omit<MatmulInfo, 'library'> & { onednnVersion: string };
   blasInfo(): BlasInfo;
   hugeBuffer(bytes: number): ArrayBuffer;
 }
@@ -31,7 +32,11 @@ export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
-    return { kernels: { ...addon, name: 'native', allocate: (bytes: number) => addon.hugeBuffer(bytes) } };
+    const matmulInfo = (): MatmulInfo => {
+      const { onednnVersion, ...rest } = addon.matmulInfo();
+      return { library: `oneDNN ${onednnVersion}`, ...rest };
+    };
+    return { kernels: { ...addon, name: 'native', allocate: (bytes: number) => addon.hugeBuffer(bytes), matmulInfo } };
   } catch (err) {
     return { error: `the native addon failed to load: ${(err as Error).message}` };
   }

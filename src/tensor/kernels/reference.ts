@@ -3,7 +3,7 @@
  * native kernels against, and the fallback when the addon is missing. Written
  * for clarity over speed; each mirrors its twin in native/src/.
  */
-import type { F32, Kernels } from './types.js';
+import { BF16_MIN_MACS, type F32, type Kernels } from './types.js';
 
 /** murmur3's 32-bit finaliser over (seed, i); identical to hash32 in native/src/elementwise.cc. */
 export function hash32(seed: number, i: number): number {
@@ -16,17 +16,53 @@ export function hash32(seed: number, i: number): number {
   return h >>> 0;
 }
 
+// Rounding to bfloat16 through a shared float/bits view, as native/src/bf16.h does.
+const f32View = new Float32Array(1);
+const u32View = new Uint32Array(f32View.buffer);
+
+/** The bfloat16 bits of x (round to nearest, ties to even; NaN stays NaN). */
+export function floatToBf16(x: number): number {
+  f32View[0] = x;
+  const u = u32View[0];
+  if ((u & 0x7fffffff) > 0x7f800000) return ((u >>> 16) | 0x40) & 0xffff;
+  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+export function bf16ToFloat(h: number): number {
+  u32View[0] = h << 16;
+  return f32View[0];
+}
+
+const roundBf16 = (x: number) => bf16ToFloat(floatToBf16(x));
+const exact = (x: number) => x;
+
+let bf16Mode = false;
+let bf16MinMacs = BF16_MIN_MACS;
+let bf16Products = 0;
+
+/**
+ * In bf16 mode, a product rounds its inputs to bfloat16 (or reads B's bf16 copy)
+ * when native/src/gemm.cc would send it to the matrix units; see BF16_MIN_MACS.
+ */
+function roundsToBf16(macs: number): boolean {
+  const yes = bf16Mode && macs >= bf16MinMacs;
+  if (yes) bf16Products++;
+  return yes;
+}
+
 function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
-  aOff = 0, bOff = 0, cOff = 0,
+  aOff = 0, bOff = 0, cOff = 0, bf16 = false, Bbf16: Uint16Array | null = null,
 ): void {
+  const r = bf16 ? roundBf16 : exact;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let acc = 0;
       for (let k = 0; k < K; k++) {
-        const a = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
-        const b = transB ? B[bOff + j * ldb + k] : B[bOff + k * ldb + j];
+        const a = r(transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k]);
+        const bi = transB ? bOff + j * ldb + k : bOff + k * ldb + j;
+        const b = Bbf16 ? bf16ToFloat(Bbf16[bi]) : r(B[bi]);
         acc += a * b;
       }
       const c = cOff + i * ldc + j;
@@ -42,17 +78,34 @@ export const referenceKernels: Kernels = {
     return new ArrayBuffer(bytes);
   },
 
-  gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
-    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, Bbf16) {
+    const bf16 = roundsToBf16(M * N * K);
+    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0, 0, 0, bf16, bf16 ? Bbf16 ?? null : null);
   },
 
   gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2) {
+    const bf16 = roundsToBf16(n1 * n2 * M * N * K);
     for (let i = 0; i < n1; i++) {
       for (let j = 0; j < n2; j++) {
         gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,
-          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2);
+          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2, bf16);
       }
     }
+  },
+
+  setMatmulPrecision(bf16, minMacs) {
+    bf16Mode = bf16;
+    bf16MinMacs = minMacs;
+  },
+
+  matmulInfo() {
+    // bf16 here is emulated by rounding: correct, never faster, so never the default.
+    return { library: 'TypeScript loops', isa: 'none', fp32Impl: 'reference', bf16Impl: 'reference (emulated)',
+      bf16: false, precision: bf16Mode ? 'bf16' : 'fp32', bf16Products };
+  },
+
+  toBf16(x, out, n) {
+    for (let i = 0; i < n; i++) out[i] = floatToBf16(x[i]);
   },
 
   add(a, b, out, n, m, accumulate) {

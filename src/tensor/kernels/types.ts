@@ -8,16 +8,41 @@
  */
 export type F32 = Float32Array;
 
+/**
+ * Products with fewer multiply-adds than this stay float32 in bf16 mode: one
+ * decoding step's small products cost more in oneDNN's call overhead than the
+ * matrix units save. (Tests lower it to put small models on the bf16 path.)
+ */
+export const BF16_MIN_MACS = 1 << 21;
+
+export interface MatmulInfo {
+  /** The library behind large products: "oneDNN 2.6.3", or "TypeScript loops". */
+  library: string;
+  /** The instruction set it dispatches to on this CPU (oneDNN's name), e.g. "avx512_core_amx". */
+  isa: string;
+  /** The implementation oneDNN picks for float32 and for bf16 inputs, e.g. "brg:avx512_core_amx_bf16". */
+  fp32Impl: string;
+  bf16Impl: string;
+  /** bf16 runs on the CPU's own bf16 units (AMX or AVX512-BF16), so it is worth choosing by default. */
+  bf16: boolean;
+  precision: 'fp32' | 'bf16';
+  /** Products run in bf16 since the process started. */
+  bf16Products: number;
+}
+
 export interface Kernels {
   readonly name: 'native' | 'reference';
 
   /** Zeroed memory for large long-lived buffers (the arena); native uses huge pages. */
   allocate(bytes: number): ArrayBuffer;
 
-  /** C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. */
+  /**
+   * C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. `Bbf16`, a
+   * bf16 copy of B (a weight converted once per step), is used in bf16 mode.
+   */
   gemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-    A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
+    A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number, Bbf16?: Uint16Array | null,
   ): void;
 
   /**
@@ -30,6 +55,17 @@ export interface Kernels {
     B: F32, ldb: number, bS1: number, bS2: number, beta: number,
     C: F32, ldc: number, cS1: number, cS2: number, n1: number, n2: number,
   ): void;
+
+  /**
+   * bf16 mode on or off. In bf16 mode a product takes its inputs rounded to
+   * bfloat16 (accumulating and writing float32) when it has at least minMacs
+   * multiply-adds (n1·n2·M·N·K; normally BF16_MIN_MACS); smaller ones stay float32.
+   */
+  setMatmulPrecision(bf16: boolean, minMacs: number): void;
+  /** What runs the matrix products here, and whether bf16 runs on native units. */
+  matmulInfo(): MatmulInfo;
+  /** out[i] = x[i] rounded to bfloat16 (nearest, ties to even), as raw bits. */
+  toBf16(x: F32, out: Uint16Array, n: number): void;
 
   /** out[i] (+)= a[i] + b[i % m] */
   add(a: F32, b: F32, out: F32, n: number, m: number, accumulate: boolean): void;

@@ -3,6 +3,7 @@
  * PyTorch nn.Linear convention, weight [out, in]).
  */
 import { K } from '../kernels/index.js';
+import { bf16Weight } from '../precision.js';
 import { record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
@@ -92,14 +93,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const rows = x.size / inF;
   const out = Tensor.empty([...x.shape.slice(0, -1), outF]);
   const k = K();
-  k.gemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, out.data, outF);
+  const weightBf16 = bf16Weight(weight);
+  k.gemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, out.data, outF, weightBf16);
   if (bias) k.add(out.data, bias.data, out.data, out.size, outF, false);
 
   record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (x.requiresGrad) {
       const { g, accumulate } = x.gradSlot();
-      k.gemm(false, false, rows, inF, outF, 1, dy, outF, weight.data, inF, accumulate ? 1 : 0, g, inF);
+      k.gemm(false, false, rows, inF, outF, 1, dy, outF, weight.data, inF, accumulate ? 1 : 0, g, inF, weightBf16);
     }
     if (weight.requiresGrad) {
       const { g, accumulate } = weight.gradSlot();

@@ -1,0 +1,89 @@
+/**
+ * The precision of matrix products: "fp32", or "bf16" (mixed precision: products
+ * take bfloat16 inputs on the CPU's matrix units and accumulate and write
+ * float32; weights, optimizer state, layer norm, softmax and the loss stay
+ * float32). The engine starts in fp32; commands choose with resolvePrecision().
+ *
+ * Weights are converted to bf16 once and reused until they change: Adam.update()
+ * and loadWeights() call weightsChanged(), which invalidates every copy.
+ */
+import { K, kernelBackend } from './kernels/index.js';
+import { BF16_MIN_MACS, type MatmulInfo } from './kernels/types.js';
+import type { Tensor } from './tensor.js';
+
+export type Precision = 'fp32' | 'bf16';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'bf16'];
+
+let current: Precision = 'fp32';
+
+/**
+ * The smallest product (multiply-adds) that bf16 mode sends to the matrix units;
+ * EN2PY_BF16_MIN_MACS overrides it (tests set 0 to put tiny models on the bf16 path).
+ */
+function bf16MinMacs(): number {
+  const env = process.env.EN2PY_BF16_MIN_MACS;
+  return env !== undefined && env !== '' && Number.isFinite(Number(env)) ? Number(env) : BF16_MIN_MACS;
+}
+
+export function setPrecision(p: Precision): void {
+  if (p === 'bf16' && kernelBackend().name === 'native' && !K().matmulInfo().bf16) {
+    // Allowed (oneDNN emulates it), but the user should know it will be slow.
+    process.emitWarning(`bf16 was asked for, but this CPU has no bf16 units (${K().matmulInfo().isa}); it will be slow`, {
+      code: 'EN2PY_SLOW_BF16',
+    });
+  }
+  current = p;
+  K().setMatmulPrecision(p === 'bf16', bf16MinMacs());
+}
+
+export function getPrecision(): Precision {
+  return current;
+}
+
+/** What runs the matrix products on this machine (library, instruction set, bf16 support). */
+export function matmulInfo(): MatmulInfo {
+  return K().matmulInfo();
+}
+
+/** The precision to use: the one asked for, or (for "auto" / undefined) bf16 where the CPU has bf16 units. */
+export function resolvePrecision(requested: Precision | 'auto' | undefined): Precision {
+  if (requested === 'fp32' || requested === 'bf16') return requested;
+  return matmulInfo().bf16 ? 'bf16' : 'fp32';
+}
+
+/** One line for logs: "bf16 matrix products (oneDNN 2.6.3, brg:avx512_core_amx_bf16)". */
+export function describePrecision(p: Precision = current): string {
+  const info = matmulInfo();
+  const impl = p === 'bf16' ? info.bf16Impl : info.fp32Impl;
+  const why = p === 'fp32' && !info.bf16 ? `; no bf16 units on this CPU (${info.isa})` : '';
+  return `${p} matrix products (${info.library}, ${impl}${why})`;
+}
+
+let weightsEpoch = 0;
+
+/** Every cached bf16 copy of a weight is stale from now on (the weights were written). */
+export function weightsChanged(): void {
+  weightsEpoch++;
+}
+
+interface Bf16Copy {
+  source: Float32Array;
+  epoch: number;
+  bits: Uint16Array;
+}
+const copies = new WeakMap<Tensor, Bf16Copy>();
+
+/** In bf16 mode, the weight's bf16 copy (made at most once per weightsChanged()); null in fp32 mode. */
+export function bf16Weight(weight: Tensor): Uint16Array | null {
+  if (current !== 'bf16') return null;
+  let copy = copies.get(weight);
+  if (!copy || copy.source !== weight.data || copy.bits.length !== weight.size) {
+    copy = { source: weight.data, epoch: -1, bits: new Uint16Array(weight.size) };
+    copies.set(weight, copy);
+  }
+  if (copy.epoch !== weightsEpoch) {
+    K().toBf16(weight.data, copy.bits, weight.size);
+    copy.epoch = weightsEpoch;
+  }
+  return copy.bits;
+}
