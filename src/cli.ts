@@ -16,6 +16,7 @@ import { embeddingsCommand } from './commands/embeddings.js';
 import { serveCommand } from './commands/serve.js';
 import { evalCommand } from './commands/eval.js';
 import { experimentCommand } from './commands/experiment.js';
+import { corpusCommand } from './commands/corpus.js';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ program
   .showHelpAfterError();
 
 program.addCommand(dataCommand());
+program.addCommand(corpusCommand());
 program.addCommand(trainCommand());
 program.addCommand(generateCommand());
 program.addCommand(exportCommand());
