@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { positiveInt, samplingOptions } from './options.js';
+import { nonNegativeInt, positiveInt, samplingOptions } from './options.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { Generator, type GenerateOptions, type Generation } from '../decode/generator.js';
 import { rerankGenerations, reranks } from '../decode/rerank.js';
+import { prestartedCompileCheck } from '../python/astCheck.js';
 import { DEFAULT_BEAM } from '../decode/search.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
@@ -16,14 +17,17 @@ export const DEFAULT_MODEL_DIR = path.join(repoRoot, 'models', 'default');
 
 const promptLine = z.object({ id: z.union([z.string(), z.number()]), prompt: z.string() }).passthrough();
 
-function readPrompts(file: string): Array<{ id: string | number; prompt: string }> {
+interface Prompt { id: string | number; prompt: string; line: number }
+
+/** The {"id", "prompt"} lines of a JSONL file, each with its 1-based line number (blank lines are skipped). */
+export function readPrompts(file: string): Prompt[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const out: Array<{ id: string | number; prompt: string }> = [];
+  const out: Prompt[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let raw: unknown;
@@ -34,14 +38,15 @@ function readPrompts(file: string): Array<{ id: string | number; prompt: string 
     }
     const parsed = promptLine.safeParse(raw);
     if (!parsed.success) throw new UserError(`${file}:${i + 1}: expected {"id": string|number, "prompt": string}`);
-    out.push(parsed.data);
+    out.push({ id: parsed.data.id, prompt: parsed.data.prompt, line: i + 1 });
   });
+  if (out.length === 0) throw new UserError(`${file}: holds no prompts; expected one {"id": ..., "prompt": "..."} object per line`);
   return out;
 }
 
 interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
-  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean;
+  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean; seed?: number;
 }
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
@@ -54,37 +59,58 @@ export function generateCommand(): Command {
       .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, DEFAULT_BEAM)
       .option('--samples <n>', 'sample this many outputs instead of beam search', positiveInt),
   )
+    .option('--seed <n>', 'with --samples: draw the same samples again (without it, every run draws new ones; --json prints the seed used)', nonNegativeInt)
     .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
     .option('--json', 'print a JSON object with code, alternatives and tokens')
     .action(async (words: string[], o: GenerateFlags) => {
-      const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
-      const generator = new Generator(loaded);
-      const opts: GenerateOptions = {
-        beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
-        guard: o.guard, maxRepeats: o.maxRepeats,
-      };
-      // All candidates of all sentences are parsed by one python3 (it costs 0.1-1 s to start).
-      // The tokens are those of the most likely candidate, so a reranked answer has none.
-      const finish = async (gens: Generation[]) => {
-        if (!reranks(o)) return gens.map((g) => ({ ...g, reranked: false, cut: false }));
-        return (await rerankGenerations(gens, { cut: o.cut })).map((g) => (g.reranked ? { ...g, tokens: [] } : g));
-      };
-      if (o.input) {
-        if (words.length) throw new UserError('give either a sentence or --input FILE, not both');
-        const prompts = readPrompts(o.input);
-        const gens = await finish(prompts.map((p) => generator.generate(p.prompt, opts)));
-        const lines = prompts.map((p, i) => JSON.stringify({ id: p.id, prompt: p.prompt, code: gens[i].code }));
-        const text = lines.join('\n') + (lines.length ? '\n' : '');
-        if (o.output) writeFileAtomic(o.output, text);
-        else process.stdout.write(text);
-        return;
+      if (o.input && words.length) throw new UserError('give either a sentence or --input FILE, not both');
+      if (o.seed !== undefined && !o.samples) throw new UserError('--seed applies to sampling: give --samples too');
+      const prompts = o.input ? readPrompts(o.input) : null;
+      // The parse rerank's python3 starts now, so its start-up (~0.1 s) overlaps loading and decoding.
+      const checker = reranks(o) ? prestartedCompileCheck() : null;
+      try {
+        const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
+        const generator = new Generator(loaded);
+        const opts: GenerateOptions = {
+          beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
+          guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed,
+        };
+        // All candidates of all sentences are compiled by one python3. A reranked answer
+        // keeps its own tokens; one cut to a parsing prefix has none (no candidate wrote it).
+        const finish = async (gens: Generation[]) => {
+          if (!checker) return gens.map((g) => ({ ...g, reranked: false, cut: false }));
+          return (await rerankGenerations(gens, { cut: o.cut, check: checker.check })).map((g) => (g.reranked
+            ? { ...g, tokens: g.cut ? [] : g.candidates.find((c) => c.code === g.code)?.tokens ?? [] }
+            : g));
+        };
+        if (prompts && o.input) {
+          const input = o.input;
+          const gens = await finish(prompts.map((p) => {
+            try {
+              return generator.generate(p.prompt, opts);
+            } catch (err) {
+              if (err instanceof UserError) throw new UserError(`${input}:${p.line}: ${err.message}`);
+              throw err;
+            }
+          }));
+          const text = prompts.map((p, i) => JSON.stringify({ id: p.id, prompt: p.prompt, code: gens[i].code }) + '\n').join('');
+          if (o.output) writeFileAtomic(o.output, text);
+          else process.stdout.write(text);
+          return;
+        }
+        const sentence = words.join(' ');
+        const [g] = await finish([generator.generate(sentence, opts)]);
+        if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
+        if (o.json) {
+          process.stdout.write(JSON.stringify({
+            prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, cut: g.cut, tokens: g.tokens, words: g.words,
+            ...(g.seed === undefined ? {} : { seed: g.seed }), ms: g.ms,
+          }) + '\n');
+        } else process.stdout.write(g.code);
+      } finally {
+        checker?.dispose();
       }
-      const sentence = words.join(' ');
-      const [g] = await finish([generator.generate(sentence, opts)]);
-      if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
-      if (o.json) process.stdout.write(JSON.stringify({ prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, cut: g.cut, tokens: g.tokens, words: g.words, ms: g.ms }) + '\n');
-      else process.stdout.write(g.code);
     });
 }

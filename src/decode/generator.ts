@@ -2,6 +2,7 @@
  * Sentence in, Python out: tokenises the English, runs a decoding strategy and
  * turns model tokens back into indented code. Used by `generate`, `eval` and `serve`.
  */
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import type { LoadedModel } from '../model/bundle.js';
@@ -26,6 +27,7 @@ export interface GenerateOptions {
   temperature?: number;
   topK?: number;
   topP?: number;
+  /** Sampling seed: the same seed draws the same samples; unset, each call draws a fresh one (Generation.seed says which). */
   seed?: number;
   maxLen?: number;
   lengthPenalty?: number;
@@ -34,6 +36,13 @@ export interface GenerateOptions {
   guard?: boolean;
   /** Forbid repeating a short cycle of tokens more than this many times in a row (0 / unset = off). */
   maxRepeats?: number;
+}
+
+/** One decoded candidate: its code, model tokens and (when recorded) cross-attention rows. */
+export interface Candidate {
+  code: string;
+  tokens: string[];
+  attention?: number[][];
 }
 
 export interface Generation {
@@ -49,7 +58,20 @@ export interface Generation {
   logProb: number;
   /** Cross-attention of the last layer: one row per output token over `words`. */
   attention?: number[][];
+  /**
+   * Every candidate, most likely first (`code` and then `alternatives`), with its
+   * own tokens and attention: when the parse rerank puts another first, the page
+   * and `--json` show that one's.
+   */
+  candidates: Candidate[];
+  /** With sampling: the seed the samples were drawn with (give it back as `seed` to draw them again). */
+  seed?: number;
   ms: number;
+}
+
+/** A fresh sampling seed: a non-negative 31-bit integer from the system's random source. */
+export function randomSeed(): number {
+  return randomInt(2 ** 31);
 }
 
 export class Generator {
@@ -103,8 +125,10 @@ export class Generator {
       forbidden: this.unfilledSlots(numbers),
     };
     let hyps: Hypothesis[];
+    let seed: number | undefined;
     if (opts.samples && opts.samples > 0) {
-      hyps = sample(model, ids, { ...common, samples: opts.samples, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed });
+      seed = opts.seed ?? randomSeed();
+      hyps = sample(model, ids, { ...common, samples: opts.samples, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed });
       hyps.sort((a, b) => b.logProb - a.logProb);
     } else if ((opts.beam ?? 1) <= 1) {
       hyps = [greedy(model, ids, common)];
@@ -116,16 +140,18 @@ export class Generator {
       const g = greedy(model, ids, common);
       if (!hyps.some((h) => h.ids.length === g.ids.length && h.ids.every((id, i) => id === g.ids[i]))) hyps.push(g);
     }
-    const [best, ...rest] = hyps;
-    const { code, tokens } = this.toCode(best, numbers);
+    const candidates: Candidate[] = hyps.map((h) => ({ ...this.toCode(h, numbers), ...(h.attention ? { attention: h.attention } : {}) }));
+    const [best, ...rest] = candidates;
     return {
-      code,
-      alternatives: rest.map((h) => this.toCode(h, numbers).code),
-      tokens,
+      code: best.code,
+      alternatives: rest.map((c) => c.code),
+      tokens: best.tokens,
       words,
       truncated,
-      logProb: best.logProb,
-      attention: best.attention,
+      logProb: hyps[0].logProb,
+      attention: hyps[0].attention,
+      candidates,
+      ...(seed === undefined ? {} : { seed }),
       ms: performance.now() - t0,
     };
   }

@@ -100,10 +100,10 @@ export function reranks(o: { rerank: boolean; beam: number; samples?: number }):
 
 /**
  * Each generation with its code and alternatives reordered by parse (one python3
- * for all of them); `reranked` says whether the code is no longer the most
+ * for all of them, or `opts.check`); `reranked` says whether the code is no longer the most
  * likely candidate as it stands, `cut` whether it was cut (see above).
  */
-export async function rerankGenerations<G extends Candidates>(generations: readonly G[], opts: { cut?: boolean } = {}): Promise<Array<G & { reranked: boolean; cut: boolean }>> {
-  const r = await rerankByParse(generations, checkPythonCompiles, opts);
+export async function rerankGenerations<G extends Candidates>(generations: readonly G[], opts: { cut?: boolean; check?: Check } = {}): Promise<Array<G & { reranked: boolean; cut: boolean }>> {
+  const r = await rerankByParse(generations, opts.check ?? checkPythonCompiles, opts);
   return generations.map((g, i) => ({ ...g, code: r[i].code, alternatives: r[i].alternatives, reranked: r[i].reranked, cut: r[i].cut }));
 }

@@ -259,13 +259,14 @@ export function sample(models: Models, src: Int32Array, opts: SampleOptions = {}
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
     const decoder = new Stepper(models, src, n, maxLen + 1);
-    const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false, guard: opts.guard?.start() }));
+    const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() }));
     for (let step = 0; step <= maxLen && hyps.some((h) => !h.finished); step++) {
       const tokens = Int32Array.from(hyps, (h) => (h.ids.length ? h.ids[h.ids.length - 1] : BOS));
       tidy(() => {
-        const { scores } = decoder.step(tokens);
+        const { scores, weights } = decoder.step(tokens, opts.attention);
         hyps.forEach((h, r) => {
           if (h.finished) return;
+          if (weights) h.attention!.push(headMean(weights, r, config.heads, src.length));
           const raw = logSoftmaxRow(scores, r, V, ban);
           const lp = step === maxLen ? raw : constrain(raw, h, opts, maxLen - step);
           const id = step === maxLen ? EOS : draw(lp, temperature, opts.topK ?? 0, opts.topP ?? 1, rng);

@@ -48,6 +48,44 @@ export function pythonExecutable(): string {
   return process.env.EN2PY_PYTHON || 'python3';
 }
 
+/** One python3 checker process, started at once; `run` sends it the sources (once) and reads its answer. */
+function spawnChecker(opts: { compile?: boolean }): { run(sources: readonly string[]): Promise<SyntaxCheck[]>; kill(): void } {
+  const exe = pythonExecutable();
+  const child = spawn(exe, ['-c', SCRIPT, ...(opts.compile ? ['compile'] : [])], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONIOENCODING: 'utf-8' },
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr.on('data', (b: Buffer) => stderr.push(b));
+  child.stdin.on('error', () => { /* reported through 'close' below */ });
+  // Settles on 'close', or on 'error' when python3 could not start (then 'close' may never come).
+  const finished = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      resolve({
+        code: null,
+        error: err.code === 'ENOENT' ? new UserError(`${exe}: not found; en2py needs python3 to check code syntax (set EN2PY_PYTHON to its path)`) : err,
+      });
+    });
+    child.on('close', (code) => resolve({ code }));
+  });
+  return {
+    async run(sources) {
+      child.stdin.end(JSON.stringify(sources));
+      const { code, error } = await finished;
+      if (error) throw error;
+      if (code !== 0) throw new Error(`${exe} exited with ${code}: ${Buffer.concat(stderr).toString('utf8').trim()}`);
+      const rows = JSON.parse(Buffer.concat(stdout).toString('utf8')) as [number, number, string, string][];
+      if (rows.length !== sources.length) throw new Error(`${exe} returned ${rows.length} results for ${sources.length} sources`);
+      return rows.map(([ok, line, message, kind]) => ({ ok: ok === 1, line, message, kind }));
+    },
+    kill() {
+      child.kill();
+    },
+  };
+}
+
 /**
  * Parse every source with python3's `ast.parse` (with `compile`: compile it, see
  * above); results are in input order. Data cleaning parses (the data set's rule);
@@ -56,36 +94,28 @@ export function pythonExecutable(): string {
  */
 export function checkPythonSyntax(sources: readonly string[], opts: { compile?: boolean } = {}): Promise<SyntaxCheck[]> {
   if (sources.length === 0) return Promise.resolve([]);
-  const exe = pythonExecutable();
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe, ['-c', SCRIPT, ...(opts.compile ? ['compile'] : [])], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONIOENCODING: 'utf-8' },
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr.on('data', (b: Buffer) => stderr.push(b));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') {
-        reject(new UserError(`${exe}: not found; en2py needs python3 to check code syntax (set EN2PY_PYTHON to its path)`));
-      } else reject(err);
-    });
-    child.stdin.on('error', () => { /* reported through 'close' below */ });
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`${exe} exited with ${code}: ${Buffer.concat(stderr).toString('utf8').trim()}`));
-        return;
-      }
-      const rows = JSON.parse(Buffer.concat(stdout).toString('utf8')) as [number, number, string, string][];
-      if (rows.length !== sources.length) {
-        reject(new Error(`${exe} returned ${rows.length} results for ${sources.length} sources`));
-        return;
-      }
-      resolve(rows.map(([ok, line, message, kind]) => ({ ok: ok === 1, line, message, kind })));
-    });
-    child.stdin.end(JSON.stringify(sources));
-  });
+  return spawnChecker(opts).run(sources);
+}
+
+/**
+ * A compile check (as checkPythonCompiles) whose first call is answered by a
+ * python3 started now, so that its start-up (~0.1 s) overlaps the work before
+ * the check, such as loading a model and decoding; later calls start their own.
+ * `dispose()` stops the waiting process if no call came.
+ */
+export function prestartedCompileCheck(): { check(sources: readonly string[]): Promise<SyntaxCheck[]>; dispose(): void } {
+  let waiting: ReturnType<typeof spawnChecker> | null = spawnChecker({ compile: true });
+  return {
+    check(sources) {
+      const first = waiting;
+      waiting = null;
+      return first ? first.run(sources) : checkPythonCompiles(sources);
+    },
+    dispose() {
+      waiting?.kill();
+      waiting = null;
+    },
+  };
 }
 
 /** Whether each source compiles (python3's `compile()`, nothing runs): what "syntax-valid" means in evaluation. */
