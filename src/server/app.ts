@@ -1,10 +1,10 @@
 /**
  * The en2py web app: a JSON API over a loaded model and the page in ./public.
  *
- *   POST /api/generate  {prompt, beam?, samples?, temperature?} -> {code, alternatives, valid, tokens, words, attention, ms, ...}
+ *   POST /api/generate  {prompt, beam?, samples?, temperature?, seed?} -> {code, alternatives, valid, tokens, words, attention, seed?, ms, ...}
  *   GET  /api/health    {ok, model, queue, busy}
- *   GET  /api/model     {name, config, parameters, members: [{parameters, config}], metrics, training}
- *   GET  /              the page (index.html, app.js, style.css)
+ *   GET  /api/model     {name, config, parameters, members: [{parameters, config}], metrics, training, limits: {maxPromptChars}}
+ *   GET  /              the page (index.html, app.js, style.css, examples.json)
  *
  * Built on node:http: the app has five routes and needs exact control over body
  * limits and error answers, which a framework would not make shorter, and it
@@ -50,7 +50,7 @@ export interface GenerateResponse {
   valid: boolean | null;
   /** Python's message when `code` does not parse. */
   syntaxError?: string;
-  /** The most likely candidate did not parse, so `code` is the most likely one that does (tokens and attention are then empty). */
+  /** The most likely candidate did not parse, so `code` is the most likely one that does (tokens and attention are that one's). */
   reranked: boolean;
   alternatives: string[];
   alternativesValid: Array<boolean | null>;
@@ -60,6 +60,8 @@ export interface GenerateResponse {
   /** Last-layer cross-attention, one row per output step (the last may be <eos>) over `words`. */
   attention: number[][];
   highlight: { code: Span[]; alternatives: Span[][] };
+  /** With samples: the seed they were drawn with (send it back to draw the same ones; without one, each request draws anew). */
+  seed?: number;
   /** Generation time, and time spent waiting in the queue. */
   ms: number;
   queuedMs: number;
@@ -75,6 +77,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
@@ -86,6 +89,9 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 };
 
+/** Seeds are 31-bit, as `randomSeed` draws them. */
+const MAX_SEED = 2 ** 31 - 1;
+
 function requestSchema(maxPromptChars: number, maxBeam: number) {
   return z.strictObject({
     prompt: z.string({ error: 'prompt must be a string' })
@@ -94,9 +100,11 @@ function requestSchema(maxPromptChars: number, maxBeam: number) {
     beam: z.number({ error: 'beam must be a number' }).int('beam must be an integer').min(1, 'beam must be at least 1').max(maxBeam, `beam must be at most ${maxBeam}`).optional(),
     samples: z.number({ error: 'samples must be a number' }).int('samples must be an integer').min(1, 'samples must be at least 1').max(maxBeam, `samples must be at most ${maxBeam}`).optional(),
     temperature: z.number({ error: 'temperature must be a number' }).gt(0, 'temperature must be above 0').max(2, 'temperature must be at most 2').optional(),
-  }, { error: (issue) => issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected prompt, beam, samples, temperature` : undefined })
+    seed: z.number({ error: 'seed must be a number' }).int('seed must be an integer').min(0, 'seed must be at least 0').max(MAX_SEED, `seed must be at most ${MAX_SEED}`).optional(),
+  }, { error: (issue) => issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected prompt, beam, samples, temperature, seed` : undefined })
     .refine((r) => r.beam === undefined || r.samples === undefined, 'give beam or samples, not both')
-    .refine((r) => r.temperature === undefined || r.samples !== undefined, 'temperature applies to sampling: give samples too');
+    .refine((r) => r.temperature === undefined || r.samples !== undefined, 'temperature applies to sampling: give samples too')
+    .refine((r) => r.seed === undefined || r.samples !== undefined, 'seed applies to sampling: give samples too');
 }
 
 /** Read the body, refusing more than `limit` bytes (the rest is drained, up to a hard cap, then the socket is closed). */
@@ -195,7 +203,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       g = await queue.push(() => {
         queuedMs = performance.now() - queuedAt;
         return generator.generate(r.prompt, {
-          beam: r.beam ?? (r.samples ? undefined : DEFAULT_BEAM), samples: r.samples, temperature: r.temperature ?? 0.8, maxLen, attention: true,
+          beam: r.beam ?? (r.samples ? undefined : DEFAULT_BEAM), samples: r.samples, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true,
           guard: true, maxRepeats: DEFAULT_MAX_REPEATS,
         });
       });
@@ -206,14 +214,16 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     }
     // Beams often end in the same code by different token paths: show each text once.
     // (compared without trailing whitespace: one beam may end in an extra newline).
-    const seen = new Set([g.code.trimEnd()]);
-    const unique = g.alternatives.filter((c) => !seen.has(c.trimEnd()) && seen.add(c.trimEnd()));
-    const checks = await syntax.check([g.code, ...unique]);
-    // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is shown.
-    // Its tokens and attention were not kept, so the response leaves them empty.
+    const seen = new Set<string>();
+    const unique = g.candidates.filter((c) => !seen.has(c.code.trimEnd()) && seen.add(c.code.trimEnd()));
+    const checks = await syntax.check(unique.map((c) => c.code));
+    // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is
+    // shown, with its own tokens and attention.
     const parses = checks.map((c) => c?.ok === true);
-    const { ordered: [code, ...alternatives], reranked } = parsingFirst([g.code, ...unique], parses);
+    const { ordered: [shown, ...others], reranked } = parsingFirst(unique, parses);
     const [main, ...alts] = parsingFirst(checks, parses).ordered;
+    const code = shown.code;
+    const alternatives = others.map((c) => c.code);
     return {
       prompt: r.prompt,
       code,
@@ -222,11 +232,12 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       ...(main && !main.ok ? { syntaxError: main.line ? `line ${main.line}: ${main.message}` : main.message } : {}),
       alternatives,
       alternativesValid: alts.map((c) => (c ? c.ok : null)),
-      tokens: reranked ? [] : g.tokens,
+      tokens: shown.tokens,
       words: g.words,
       truncated: g.truncated,
-      attention: reranked ? [] : (g.attention ?? []).map((row) => row.map(round)),
+      attention: (shown.attention ?? []).map((row) => row.map(round)),
       highlight: { code: highlightPython(code), alternatives: alternatives.map(highlightPython) },
+      ...(g.seed === undefined ? {} : { seed: g.seed }),
       ms: Math.round(g.ms * 10) / 10,
       queuedMs: Math.round(queuedMs * 10) / 10,
     };
@@ -266,7 +277,10 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       allow('GET, HEAD');
       const c = loaded.config;
       const members = loaded.members.map((m) => ({ parameters: m.parameterCount(), config: m.config }));
-      sendJson(res, 200, { name: modelName, config: c.model, parameters: c.parameters, members, metrics: c.metrics ?? {}, training: c.training ?? {} });
+      sendJson(res, 200, {
+        name: modelName, config: c.model, parameters: c.parameters, members, metrics: c.metrics ?? {}, training: c.training ?? {},
+        limits: { maxPromptChars },
+      });
       return;
     }
     if (route.startsWith('/api/')) throw new HttpError(404, `no such API route: ${route} (there are /api/generate, /api/health, /api/model)`);

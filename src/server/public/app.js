@@ -6,6 +6,11 @@ const history = $('#history');
 const form = $('#prompt-form');
 const promptBox = $('#prompt');
 const sendButton = $('#send');
+const promptMessage = $('#prompt-message');
+const promptCount = $('#prompt-count');
+/** The longest prompt the server accepts (its --max-prompt); /api/model says, 500 until it has. */
+let maxPromptChars = 500;
+const EXAMPLE_HINT = 'e.g. “write a python function to add two numbers”';
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -23,6 +28,10 @@ async function loadModelInfo() {
   try {
     const res = await fetch('/api/model');
     const m = await res.json();
+    if (m.limits && Number.isInteger(m.limits.maxPromptChars)) {
+      maxPromptChars = m.limits.maxPromptChars;
+      updateCount();
+    }
     const c = m.config;
     const training = m.training || {};
     const sizes = Array.isArray(m.members) ? m.members : [{ parameters: m.parameters, config: c }];
@@ -200,6 +209,7 @@ function renderResult(msg, r) {
     r.alternatives.forEach((code, i) => list.append(codePanel(code, r.highlight?.alternatives?.[i], r.alternativesValid[i], undefined, 'alt')));
     card.append(details(`${r.alternatives.length} alternative${r.alternatives.length > 1 ? 's' : ''}`, list, false));
   }
+  // The tokens and attention are those of the code shown, also when the rerank chose a less likely candidate.
   if (r.attention.length) card.append(details('Attention', attentionView(r.words, r.tokens, r.attention), false));
   msg.replaceChildren(card);
 }
@@ -223,16 +233,51 @@ function requestBody(prompt) {
   return body;
 }
 
+/** Says in the page what is wrong with the prompt (or clears the message with ''). */
+function showPromptMessage(text) {
+  promptMessage.textContent = text;
+  promptMessage.hidden = !text;
+  promptBox.setAttribute('aria-invalid', String(Boolean(text)));
+}
+
+/** Why the prompt cannot be sent, or '' when it can. Over-long prompts are refused, never cut. */
+function promptProblem(prompt) {
+  if (!prompt.trim()) return `Type a description of the code you want first, ${EXAMPLE_HINT}.`;
+  if (prompt.length > maxPromptChars) {
+    const over = prompt.length - maxPromptChars;
+    return `The description is ${over.toLocaleString('en-US')} character${over > 1 ? 's' : ''} over the limit of ${maxPromptChars.toLocaleString('en-US')}: shorten it to send.`;
+  }
+  return '';
+}
+
+/** The live count under the box: characters typed / the limit, red past it. */
+function updateCount() {
+  const n = promptBox.value.length;
+  promptCount.textContent = `${n.toLocaleString('en-US')} / ${maxPromptChars.toLocaleString('en-US')}`;
+  promptCount.classList.toggle('over', n > maxPromptChars);
+  // A message about the length goes away as soon as the prompt fits; one about an empty box as soon as there is text.
+  if (!promptMessage.hidden && !promptProblem(promptBox.value)) showPromptMessage('');
+  else if (n > maxPromptChars) showPromptMessage(promptProblem(promptBox.value));
+}
+
 let busy = false;
 async function submit(prompt) {
+  if (busy) return;
+  const problem = promptProblem(prompt);
+  if (problem) {
+    showPromptMessage(problem);
+    promptBox.focus();
+    return;
+  }
+  showPromptMessage('');
   prompt = prompt.trim();
-  if (!prompt || busy) return;
   busy = true;
   sendButton.disabled = true;
   addUserMessage(prompt);
   const pending = addPending();
   promptBox.value = '';
   autosize();
+  updateCount();
   try {
     const res = await fetch('/api/generate', {
       method: 'POST',
@@ -267,13 +312,33 @@ promptBox.addEventListener('keydown', (e) => {
     submit(promptBox.value);
   }
 });
-promptBox.addEventListener('input', autosize);
+promptBox.addEventListener('input', () => {
+  autosize();
+  updateCount();
+});
 $('#sample').addEventListener('change', (e) => {
   const on = e.target.checked;
   document.querySelectorAll('.sampling').forEach((n) => { n.hidden = !on; });
   $('#beam').disabled = on;
 });
-document.querySelectorAll('.example').forEach((b) => b.addEventListener('click', () => submit(b.textContent)));
+/** The example buttons, from /examples.json: prompts whose answers the tests run against the default model. */
+async function loadExamples() {
+  const box = $('#examples');
+  if (!box) return;
+  try {
+    const examples = await (await fetch('/examples.json')).json();
+    for (const { prompt } of examples.examples) {
+      const b = el('button', 'example', prompt);
+      b.type = 'button';
+      b.addEventListener('click', () => submit(prompt));
+      box.append(b);
+    }
+  } catch {
+    // no examples: the box stays empty
+  }
+}
 
 loadModelInfo();
+loadExamples();
+updateCount();
 promptBox.focus();
