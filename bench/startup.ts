@@ -1,0 +1,80 @@
+// How long a user waits for one answer: the CLI started afresh (a new node
+// process that loads the default model, decodes and compiles the candidates), and
+// the server answering when warm.
+//   node dist/bench/startup.js [--runs 10] [--requests 20] [--out results/startup.json]
+// `measureStartup()` is what `npm run bench` calls. Each command is run once
+// first, unrecorded, so that the files are in the page cache: "cold" is a cold
+// process, not a cold disk.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../src/paths.js';
+import { writeFileAtomic } from '../src/util/atomicWrite.js';
+import { measureServeLatency, quantile, type ServeLatency } from './serveLatency.js';
+
+export const STARTUP_PROMPT = 'write a python function to add two numbers';
+const CLI = path.join(repoRoot, 'dist', 'src', 'cli.js');
+const MODEL = path.join(repoRoot, 'models', 'default');
+
+export interface ColdStart {
+  /** The command line after `en2py`. */
+  command: string;
+  runs: number;
+  median_ms: number;
+  p90_ms: number;
+  min_ms: number;
+  max_ms: number;
+}
+
+export interface StartupResult {
+  cpu: string;
+  cores: number;
+  node: string;
+  cold: ColdStart[];
+  warm: Omit<ServeLatency, 'code'>;
+  date: string;
+}
+
+function coldStart(args: string[], runs: number): ColdStart {
+  const once = () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`en2py ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return ms;
+  };
+  once(); // page cache
+  const times = Array.from({ length: runs }, once);
+  const shown = args.map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ').replace(repoRoot + path.sep, '');
+  return { command: shown, runs, median_ms: quantile(times, 0.5), p90_ms: quantile(times, 0.9), min_ms: Math.min(...times), max_ms: Math.max(...times) };
+}
+
+export async function measureStartup(opts: { runs?: number; requests?: number } = {}): Promise<StartupResult> {
+  const runs = opts.runs ?? 10;
+  const cold = [
+    coldStart(['generate', STARTUP_PROMPT], runs),
+    coldStart(['info', '--model', MODEL], runs),
+  ];
+  const { code: _code, ...warm } = await measureServeLatency({ model: MODEL, prompt: STARTUP_PROMPT, beam: 5, requests: opts.requests ?? 20 });
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, cold, warm, date: new Date().toISOString() };
+}
+
+/** Lines for a terminal. */
+export function describeStartup(r: StartupResult): string {
+  return [
+    `${r.cpu}, ${r.cores} cores, node ${r.node}`,
+    ...r.cold.map((c) => `cold  en2py ${c.command}: median ${c.median_ms.toFixed(0)} ms, p90 ${c.p90_ms.toFixed(0)} ms (min ${c.min_ms.toFixed(0)}, ${c.runs} runs)`),
+    `warm  POST /api/generate beam ${r.warm.beam}: median ${r.warm.median_ms.toFixed(0)} ms, p90 ${r.warm.p90_ms.toFixed(0)} ms end to end ` +
+      `(generation alone ${r.warm.generation_median_ms.toFixed(0)} ms; ${r.warm.requests} requests)`,
+  ].join('\n');
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, requests: { type: 'string', default: '20' }, out: { type: 'string' } } });
+  const r = await measureStartup({ runs: Number(values.runs), requests: Number(values.requests) });
+  console.log(describeStartup(r));
+  if (values.out) writeFileAtomic(values.out, JSON.stringify(r, null, 2) + '\n');
+}
