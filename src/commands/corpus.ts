@@ -10,7 +10,8 @@ import { repoRoot } from '../paths.js';
 import { findStdlibDir } from '../python/stdlib.js';
 import { buildCorpus } from '../data/corpus/build.js';
 import { Decontaminator, loadEvalItems } from '../data/corpus/decontaminate.js';
-import { readCorpusStats, type CorpusStats } from '../data/corpus/format.js';
+import { PAIRS_PREFIX, readCorpusStats, readShards, type CorpusStats, type PairRecord } from '../data/corpus/format.js';
+import { seededRandom } from '../data/split.js';
 import { licenseFamily, PERMISSIVE, readPackageLicense } from '../data/corpus/licenses.js';
 import { manifestPath, manifestSources, readManifest, type CorpusSource } from '../data/corpus/sources.js';
 import { defaultExtraPath } from '../data/extra.js';
@@ -104,6 +105,33 @@ function statsCommand(): Command {
     });
 }
 
+function sampleCommand(): Command {
+  return new Command('sample')
+    .description('print N pairs drawn at random (seeded reservoir sample) from a built corpus, one JSON object a line, to read and judge their quality')
+    .option('--out <dir>', 'the build folder', DEFAULT_CORPUS_DIR)
+    .option('--kind <kind>', 'only pairs of this kind: function, method, staticmethod, comment (corpus pairs), or functions (the shared set)')
+    .option('--n <n>', 'how many', '50')
+    .option('--seed <n>', 'random seed', '1')
+    .action(async (o: { out: string; kind?: string; n: string; seed: string }) => {
+      readCorpusStats(o.out);
+      const n = Number(o.n);
+      if (!Number.isInteger(n) || n < 1) throw new UserError(`--n ${o.n}: expected a positive whole number`);
+      const rand = seededRandom(Number(o.seed));
+      const sample: PairRecord[] = [];
+      let seen = 0;
+      for await (const p of readShards<PairRecord>(o.out, PAIRS_PREFIX)) {
+        if (o.kind !== undefined && (o.kind === 'functions' ? p.set !== 'functions' : p.set !== 'corpus' || p.kind !== o.kind)) continue;
+        seen++;
+        if (sample.length < n) sample.push(p);
+        else {
+          const j = Math.floor(rand() * seen);
+          if (j < n) sample[j] = p;
+        }
+      }
+      for (const p of sample) process.stdout.write(JSON.stringify({ id: p.id, kind: p.kind, description: p.description, code: p.code }) + '\n');
+    });
+}
+
 function licensesCommand(): Command {
   return new Command('licenses')
     .description('read each manifest package\'s license from /usr/share/doc/PKG/copyright and check it against the manifest')
@@ -135,5 +163,6 @@ export function corpusCommand(): Command {
     .description('the Python pretraining corpus and its pairs (docs/data-card.md)')
     .addCommand(buildCommand())
     .addCommand(statsCommand())
+    .addCommand(sampleCommand())
     .addCommand(licensesCommand());
 }

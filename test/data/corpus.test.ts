@@ -28,11 +28,12 @@ function goodModule(n: number): string {
     '',
     `def hypotenuse_${n}(a, b):`,
     '    """Computes the length of the hypotenuse of a right triangle."""',
+    '    # add the offset to the length',
     `    return math.sqrt(a * a + b * b) + ${n}`,
     '',
     `class Shape${n}:`,
     `    def area(self):`,
-    `        """Returns the area."""`,
+    `        """Returns the area of the shape."""`,
     `        return self.w * self.h * ${n}`,
     '',
     `    def unit_name(self, plural):`,
@@ -121,21 +122,25 @@ test('corpus build on a fixture tree: each bad input counted under its reason, n
   assert.equal(stats.code_tokens, files.reduce((s, x) => s + x.tokens, 0));
   assert.equal(files[0].text, goodModule(1));
 
-  // Pairs: two functions and the self-free method per module; `area` uses self. long_b.py's are b.py's again.
-  const pairs = readLines<PairRecord>(path.join(out, 'pairs-00000.jsonl'));
-  assert.deepEqual(pairs.map((p) => p.description).slice(0, 3), [
-    'write a python function to return the values multiplied by a factor of 1',
-    'write a python function to compute the length of the hypotenuse of a right triangle',
-    'write a python function to give the unit name in singular or plural form for shape 1',
+  // Pairs: two functions and two methods per module (`area` uses self, `unit_name` does not). long_b.py's are b.py's again.
+  const all = readLines<PairRecord>(path.join(out, 'pairs-00000.jsonl'));
+  const comments = all.filter((p) => p.kind === 'comment');
+  assert.deepEqual(comments[0], { id: 'corpus:tree:pkg/a.py:Return:11', set: 'corpus', source: 'tree', description: 'add the offset to the length', nl: 'add the offset to the length', code: 'return math.sqrt(a * a + b * b) + 1\n', license: 'MIT', origin: 'tree:pkg/a.py:11', kind: 'comment' });
+  assert.equal(stats.pair_rules.commentExtracted, 3, 'one per kept module: a, b, long_b');
+  const pairs = all.filter((p) => p.kind !== 'comment');
+  assert.deepEqual(pairs.map((p) => [p.kind, p.description]).slice(0, 4), [
+    ['function', 'write a python function to return the values multiplied by a factor of 1'],
+    ['function', 'write a python function to compute the length of the hypotenuse of a right triangle'],
+    ['boundmethod', 'write a python method to return the area of the shape'],
+    ['method', 'write a python function to give the unit name in singular or plural form for shape 1'],
   ]);
-  const method = pairs[2];
-  assert.equal(method.kind, 'method');
-  assert.equal(method.code, "def unit_name(plural):\n    return 'metres' if plural else 'metre'\n", 'printed as a function without self');
-  assert.equal(stats.pair_rules.methodUsesSelf, 3);
-  assert.equal(stats.pairs, pairs.length);
+  assert.equal(pairs[2].code, 'def area(self):\n    return self.w * self.h * 1\n');
+  assert.equal(pairs[3].code, "def unit_name(plural):\n    return 'metres' if plural else 'metre'\n", 'printed as a function without self');
+  assert.equal(stats.pairs, all.length);
+  assert.equal(stats.function_pairs, pairs.length);
   assert.ok(stats.dropped.pairs.duplicate + stats.dropped.pairs.near_duplicate >= 1, 'hypotenuse_2 and the long_b copies');
   assert.ok(pairs.every((p) => p.license === 'MIT' && p.origin.startsWith('tree:')));
-  assert.equal(readCorpusPairs(out).length, pairs.length);
+  assert.equal(readCorpusPairs(out).length, all.length);
 });
 
 test('corpus build refuses a missing tree and stats without a build, in one line', (t) => {

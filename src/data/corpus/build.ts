@@ -131,6 +131,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
   let codeTokens = 0;
   let pairs = 0;
   let pairsWithTests = 0;
+  const pairsByKind: Record<string, number> = {};
 
   /** Duplicate, near-duplicate and contamination checks of one pair; writes it when it passes. */
   const admitPair = async (record: PairRecord, stats: { pairs: number; pair_tokens: number }): Promise<void> => {
@@ -151,6 +152,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
     pairExact.add(key);
     await pairsOut.write(record);
     pairs++;
+    pairsByKind[record.kind] = (pairsByKind[record.kind] ?? 0) + 1;
     if (record.tests?.length) pairsWithTests++;
     stats.pairs++;
     stats.pair_tokens += toks.length;
@@ -259,6 +261,8 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
     format: 1,
     code_tokens: codeTokens,
     pairs,
+    function_pairs: pairs - (pairsByKind.comment ?? 0),
+    pairs_by_kind: pairsByKind,
     pairs_with_tests: pairsWithTests,
     sources: sourceStats,
     dropped: { files: droppedFiles, pairs: droppedPairs },

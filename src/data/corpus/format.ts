@@ -7,6 +7,9 @@
  *   OUT/pairs-00000.jsonl, …                      one English→Python pair a line:
  *     {"id", "set": "functions" | "corpus", "source", "description", "nl"?, "code",
  *      "license", "origin", "kind", "tests"?}
+ *     kind: function | method (self unused, dropped) | staticmethod | boundmethod (uses self)
+ *     from docstrings, comment (a comment and the statement under it), or
+ *     function (functions/ pairs). "set" says which file set a pair came from.
  *   OUT/stats.json                                the counts (`en2py corpus stats`).
  *
  * Shards close at about SHARD_BYTES, so a reader holds one line at a time
@@ -39,7 +42,7 @@ export interface PairRecord {
   source: string;
   /** The training description ("write a python function to …" for corpus pairs). */
   description: string;
-  /** Corpus pairs: the docstring's first sentence as written. */
+  /** Corpus pairs: the docstring's first sentence (or the comment) as written. */
   nl?: string;
   code: string;
   license: string;
@@ -69,7 +72,11 @@ export interface SourceStats {
 export interface CorpusStats {
   format: 1;
   code_tokens: number;
+  /** Every kept pair: function pairs and comment pairs. */
   pairs: number;
+  /** English → function pairs: every kind but "comment" (a comment and the statement under it). */
+  function_pairs: number;
+  pairs_by_kind: Record<string, number>;
   pairs_with_tests: number;
   sources: Record<string, SourceStats>;
   dropped: { files: Record<string, number>; pairs: Record<string, number> };

@@ -6,13 +6,16 @@
  * while Node lexes the next files (the two cores both work).
  *
  * The pair rules generalise src/data/stdlibPairs.ts (see its header): public
- * name, a docstring whose first sentence has 3-30 words, starts with a verb of
+ * name (not a dunder; _private helpers count), a docstring whose first sentence has 3-30 words, starts with a verb of
  * VERBS + CORPUS_VERBS ("Returns …"/"Return …") and holds no markup; a body
  * besides the docstring that is not a stub; the code printed by `ast.unparse`
  * without docstring and decorators (4-space indentation, no comments) of at
  * most MAX_LINES lines and MAX_CHARS characters. Generalised:
- * - methods count when their code stands alone: a @staticmethod, or a method that
- *   never uses its first parameter (self/cls), printed as a plain function without it;
+ * - methods count: a @staticmethod, or a method that never uses its first
+ *   parameter (self/cls), printed as a plain function without it (kind "method");
+ *   a method that uses self stays a method (kind "boundmethod", description
+ *   "write a python method to …"): its code does not stand alone, but a class
+ *   method is what a docstring describes (its quality is measured in docs/data-card.md);
  * - functions nested in functions, and test functions (test_*, in test files), are left out.
  * Comment pairs (kind "comment", the English→Python set's own shape: a comment
  * and the code under it): a comment block of 1-3 lines, 3-30 words, directly
@@ -58,7 +61,7 @@ def base_verb(word):
     if w.endswith("ies") and w[:-3] + "y" in verbs:
         return w[:-3] + "y"
     return None
-def describe(doc):
+def describe(doc, what):
     text = " ".join(doc.strip().split("\n\n")[0].split())
     m = re.match(r"(.+?[.!?])(\s|$)", text)
     sentence = (m.group(1) if m else text).rstrip(".!? ")
@@ -68,7 +71,7 @@ def describe(doc):
     if any(s in sentence for s in (">>>", "\u0060", "{", "}", "\\", ":func:", ":class:", ":meth:")):
         return None
     verb = base_verb(words[0])
-    return None if verb is None else (sentence, "write a python function to " + " ".join([verb] + words[1:]))
+    return None if verb is None else (sentence, "write a python " + what + " to " + " ".join([verb] + words[1:]))
 def is_stub(stmt):
     if isinstance(stmt, ast.Pass):
         return True
@@ -97,8 +100,10 @@ def extract(tree, counts):
         doc = ast.get_docstring(node)
         if not doc:
             counts["undocumented"] += 1; continue
+        if node.name.startswith("__"):
+            counts["dunder"] += 1; continue
         if node.name.startswith("_"):
-            counts["private"] += 1; continue
+            counts["privateKept"] += 1
         if node.name.startswith("test"):
             counts["testFunction"] += 1; continue
         if len(node.body) < 2:
@@ -111,12 +116,15 @@ def extract(tree, counts):
                 kind = "staticmethod"
             else:
                 params = node.args.posonlyargs + node.args.args
-                if not params or any(uses_name(s, params[0].arg) for s in node.body[1:]):
-                    counts["methodUsesSelf"] += 1; continue
-                kind = "method"
-                if node.args.posonlyargs: node.args.posonlyargs = node.args.posonlyargs[1:]
-                else: node.args.args = node.args.args[1:]
-        described = describe(doc)
+                if not params:
+                    counts["methodWithoutSelf"] += 1; continue
+                if any(uses_name(s, params[0].arg) for s in node.body[1:]):
+                    kind = "boundmethod"
+                else:
+                    kind = "method"
+                    if node.args.posonlyargs: node.args.posonlyargs = node.args.posonlyargs[1:]
+                    else: node.args.args = node.args.args[1:]
+        described = describe(doc, "method" if kind == "boundmethod" else "function")
         if described is None:
             counts["descriptionNotAVerbSentence"] += 1; continue
         node.body = node.body[1:]
@@ -169,7 +177,7 @@ def comment_pairs(tree, lines, counts):
     return pairs
 for line in sys.stdin:
     req = json.loads(line)
-    counts = {k: 0 for k in ("functions", "undocumented", "private", "testFunction", "docstringOnly", "stub", "methodUsesSelf", "descriptionNotAVerbSentence", "unparseFailed", "codeTooLong", "extracted", "commentCandidates", "commentNotAttached", "commentNotADescription", "commentOnTrivialStatement", "commentCodeTooLong", "commentExtracted")}
+    counts = {k: 0 for k in ("functions", "undocumented", "dunder", "privateKept", "testFunction", "docstringOnly", "stub", "methodWithoutSelf", "descriptionNotAVerbSentence", "unparseFailed", "codeTooLong", "extracted", "commentCandidates", "commentNotAttached", "commentNotADescription", "commentOnTrivialStatement", "commentCodeTooLong", "commentExtracted")}
     try:
         tree = ast.parse(req["text"])
     except SyntaxError as e:
@@ -189,7 +197,7 @@ for line in sys.stdin:
 export interface WorkerPair {
   name: string;
   line: number;
-  kind: 'function' | 'method' | 'staticmethod' | 'comment';
+  kind: 'function' | 'method' | 'staticmethod' | 'boundmethod' | 'comment';
   /** The docstring's first sentence as written. */
   nl: string;
   /** "write a python function to <verb> …" (the English→Python set's opening). */
