@@ -3,7 +3,7 @@
  * encoder over English token ids, a decoder over Python token ids, and an
  * output projection to the target vocabulary. Padding id is 0 on both sides.
  */
-import { Tensor, Rng, add, scale, sliceRows, crossEntropy, keep, type CrossEntropyOptions } from '../tensor/index.js';
+import { Tensor, Rng, add, scale, sliceRows, linearCrossEntropy, keep, type CrossEntropyOptions } from '../tensor/index.js';
 import { modelConfigSchema, type ModelConfig } from './config.js';
 import { Context, Embedding, FeedForward, LayerNorm, Linear, MultiHeadAttention, ParamStore } from './layers.js';
 
@@ -220,10 +220,15 @@ export class Seq2SeqTransformer {
 
   /** Teacher-forced decoder: logits [B, T, V]. */
   decode(tgtIn: Int32Array, batch: number, len: number, memory: Tensor, srcMask: Float32Array): Tensor {
+    return this.outProj.forward(this.decodeHidden(tgtIn, batch, len, memory, srcMask));
+  }
+
+  /** Teacher-forced decoder up to the output projection: [B, T, d]. */
+  decodeHidden(tgtIn: Int32Array, batch: number, len: number, memory: Tensor, srcMask: Float32Array): Tensor {
     let y = this.embedTarget(tgtIn, batch, len);
     for (const layer of this.decoderLayers) y = layer.forward(y, memory, srcMask);
     if (this.decoderNorm) y = this.decoderNorm.forward(y);
-    return this.outProj.forward(y);
+    return y;
   }
 
   /**
@@ -288,10 +293,14 @@ export class Seq2SeqTransformer {
     parents.forEach((p, b) => state.srcMask.set(mask.subarray(p * S, (p + 1) * S), b * S));
   }
 
-  /** Mean token loss over non-padding targets (plus sums for perplexity). */
+  /**
+   * Mean token loss over non-padding targets (plus sums for perplexity). The
+   * output projection and the loss run as one op, a block of rows at a time,
+   * so the [B, T, V] logits are never made whole (src/tensor/ops/linearLoss.ts).
+   */
   loss(b: Batch, lossOptions: CrossEntropyOptions = {}) {
     const { memory, mask } = this.encode(b.src, b.batch, b.srcLen);
-    const logits = this.decode(b.tgtIn, b.batch, b.tgtLen, memory, mask);
-    return crossEntropy(logits, b.tgtOut, { ignoreIndex: PAD, ...lossOptions });
+    const hidden = this.decodeHidden(b.tgtIn, b.batch, b.tgtLen, memory, mask);
+    return linearCrossEntropy(hidden, this.outProj.weight, this.outProj.bias, b.tgtOut, { ignoreIndex: PAD, ...lossOptions });
   }
 }

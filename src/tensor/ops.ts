@@ -6,5 +6,6 @@ export { softmax, booleanToAdditive, type SoftmaxMask } from './ops/softmax.js';
 export { dropout } from './ops/dropout.js';
 export { embedding } from './ops/embedding.js';
 export { crossEntropy, type CrossEntropyOptions, type CrossEntropyResult } from './ops/loss.js';
+export { linearCrossEntropy } from './ops/linearLoss.js';
 export { reshape, transposeHeads, sliceRows } from './ops/shape.js';
 export { attention, type AttentionOptions, type AttentionResult } from './ops/attention.js';

@@ -27,10 +27,8 @@ export interface CrossEntropyResult {
   weightSum: number;
 }
 
-export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEntropyOptions = {}): CrossEntropyResult {
-  const vocab = logits.shape[logits.rank - 1];
-  const rows = logits.size / vocab;
-  if (targets.length !== rows) throw new Error(`crossEntropy: ${targets.length} targets for ${rows} rows`);
+/** The options with their defaults, checked (shared with linearCrossEntropy). */
+export function checkCrossEntropyOptions(vocab: number, opts: CrossEntropyOptions) {
   const smoothing = opts.labelSmoothing ?? 0;
   const gamma = opts.focalGamma ?? 0;
   const ignoreIndex = opts.ignoreIndex ?? -100;
@@ -41,6 +39,14 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEnt
   if (weights && weights.length !== vocab) {
     throw new Error(`crossEntropy: ${weights.length} class weights for a vocabulary of ${vocab}`);
   }
+  return { smoothing, gamma, ignoreIndex, weights };
+}
+
+export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEntropyOptions = {}): CrossEntropyResult {
+  const vocab = logits.shape[logits.rank - 1];
+  const rows = logits.size / vocab;
+  if (targets.length !== rows) throw new Error(`crossEntropy: ${targets.length} targets for ${rows} rows`);
+  const { smoothing, gamma, ignoreIndex, weights } = checkCrossEntropyOptions(vocab, opts);
   // The weight sum is known before the pass, so the kernel can scale the gradient itself.
   let expectedWeight = 0;
   for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < vocab) expectedWeight += weights ? weights[t] : 1;
