@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
+import { describeRecordedFile, isFileRecord, portablePath, repoRelative, resolveRecordedPath, sha256OfFile, type FileRecord } from '../util/portablePaths.js';
 import { Generator, type GenerateOptions } from '../decode/generator.js';
 import { rerankGenerations, reranks } from '../decode/rerank.js';
 import type { SplitName } from '../data/split.js';
@@ -72,8 +73,8 @@ export interface EvalCliOptions {
 
 interface RunInfo {
   spec: RunSpec;
-  /** The data file training read (run.json data.resolvedPath). */
-  trainedOn?: string;
+  /** The data file training read (run.json data.resolvedPath): by name and sha256, or a path (runs recorded before that). */
+  trainedOn?: string | FileRecord;
   /** Split sizes training saw, to check that the rebuilt split is the same. */
   pairs?: Record<string, number>;
 }
@@ -95,15 +96,17 @@ function splitPairsOf(summary: unknown): Record<string, number> | undefined {
 export function readRunInfo(loaded: LoadedModel): RunInfo {
   const file = path.join(loaded.dir, 'run.json');
   if (existsSync(file)) {
-    const { summary, ...rest } = readJson(file);
+    // summary and engine are facts about the run, not part of its spec.
+    const { summary, engine: _engine, ...rest } = readJson(file);
     const data = { ...(rest.data as Record<string, unknown> | undefined) };
-    const trainedOn = typeof data.resolvedPath === 'string' ? data.resolvedPath : undefined;
+    const trainedOn = typeof data.resolvedPath === 'string' || isFileRecord(data.resolvedPath) ? data.resolvedPath : undefined;
     delete data.resolvedPath;
     return { spec: resolveSpec({ ...rest, data }, file), trainedOn, pairs: splitPairsOf(summary) };
   }
   const training = loaded.config.training as { spec?: unknown; data?: { file?: unknown } } | undefined;
   if (training?.spec) {
-    const trainedOn = typeof training.data?.file === 'string' ? training.data.file : undefined;
+    const file = training.data?.file;
+    const trainedOn = typeof file === 'string' || isFileRecord(file) ? file : undefined;
     return { spec: resolveSpec(training.spec, `${path.join(loaded.dir, 'config.json')} training.spec`), trainedOn, pairs: splitPairsOf(training.data) };
   }
   throw new UserError(
@@ -158,16 +161,21 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   if (!SPLITS.includes(o.split as SplitName)) throw new UserError(`unknown split "${o.split}": expected one of ${SPLITS.join(', ')}`);
   const split = o.split as SplitName;
   const info = readRunInfo(loaded);
-  const dataArg = o.data ?? (info.trainedOn && existsSync(info.trainedOn) ? info.trainedOn : undefined);
+  const recordedPath = typeof info.trainedOn === 'string' ? resolveRecordedPath(info.trainedOn) : undefined;
+  const dataArg = o.data ?? (recordedPath && existsSync(recordedPath) ? recordedPath : undefined);
   if (o.data && !existsSync(o.data)) throw new UserError(`${o.data}: no such data file (given with --data)`);
   const t0 = performance.now();
   const run = await loadRunSplits(info.spec, dataArg);
+  // Found by the usual search ($EN2PY_DATA, ../shared/data, the cache): it must be the file training read.
+  if (!o.data && isFileRecord(info.trainedOn) && sha256OfFile(run.file) !== info.trainedOn.sha256) {
+    throw new UserError(`${run.file}: not the data file the model was trained on (${describeRecordedFile(info.trainedOn, true)}); pass that file with --data`);
+  }
   if (info.pairs) {
     const differ = SPLITS.filter((s) => typeof info.pairs![s] === 'number' && info.pairs![s] !== run.splits[s].length);
     if (differ.length) {
       throw new UserError(
         `${run.file}: this split (${SPLITS.map((s) => `${s} ${run.splits[s].length}`).join(', ')}) is not the one the model was trained on ` +
-          `(${SPLITS.map((s) => `${s} ${info.pairs![s]}`).join(', ')}); pass the data file it was trained on${info.trainedOn ? ` (${info.trainedOn})` : ''} with --data`,
+          `(${SPLITS.map((s) => `${s} ${info.pairs![s]}`).join(', ')}); pass the data file it was trained on${info.trainedOn ? ` (${describeRecordedFile(info.trainedOn, true)})` : ''} with --data`,
       );
     }
   }
@@ -195,7 +203,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   const metricsS = seconds(t3);
   return {
     header: `${loaded.dir}: ${split} split of ${run.file} (${pairs.length} examples), ${describeDecoding(o)}`,
-    summary: { set: 'split', data: run.file, split, ...metrics },
+    summary: { set: 'split', data: portablePath(run.file), split, ...metrics },
     table: formatSplitTable(metrics),
     records,
     timings: { loadS, teacherForcedS: teacherS, generateS, metricsS },
@@ -238,7 +246,7 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
   const executeS = seconds(t2);
   return {
     header: `${loaded.dir}: ${set.name} ${set.file} (${set.problems.length} problems), ${describeDecoding(o)}`,
-    summary: { set: set.name, data: set.file, ...metrics },
+    summary: { set: set.name, data: portablePath(set.file), ...metrics },
     table: formatExecTable(metrics),
     records,
     timings: { loadS, generateS, executeS },
@@ -260,8 +268,9 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const r = chosen.length ? await evalExecution(loaded, generator, o, genOpts) : await evalSplit(loaded, generator, o, genOpts);
   const evalFile = path.join(o.out ?? loaded.dir, EVAL_FILE);
   writeJsonlAtomic(evalFile, r.records);
+  // Paths as portable records (src/util/portablePaths.ts): these summaries are committed under results/.
   const summary = {
-    model: loaded.dir,
+    model: repoRelative(loaded.dir),
     ...r.summary,
     syntaxCheck: SYNTAX_CHECK,
     decoding: decodingOf(o),

@@ -15,6 +15,7 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { writeJsonlAtomic } from './report.js';
 import { checkSyntax } from './syntax.js';
+import { resolveRecordedPath } from '../util/portablePaths.js';
 
 export const SYNTAX_CHECK = 'compile';
 
@@ -49,7 +50,8 @@ export async function rescoreSyntax(summaryFile: string): Promise<{ before: numb
   const summary = readJson<Summary & Record<string, unknown>>(summaryFile);
   const before = summary.syntaxValidity ?? NaN;
   if (summary.syntaxCheck === SYNTAX_CHECK) return { before, after: before, changed: false, summary };
-  const evalFile = summary.evalFile;
+  // Recorded relative to the repository (or absolute, by evaluations written before).
+  const evalFile = summary.evalFile === undefined ? undefined : resolveRecordedPath(summary.evalFile);
   if (!evalFile || !existsSync(evalFile)) throw new UserError(`${summaryFile}: its outputs (evalFile ${evalFile ?? 'not named'}) are not here, so its syntax cannot be rescored`);
   const lines = readFileSync(evalFile, 'utf8').split('\n').filter((l) => l.trim());
   const records = lines.map((l, i) => {

@@ -7,14 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BundleConfig } from './bundle.js';
 import { describeMemberSizes } from './ensemble.js';
+import { describeRecordedFile } from '../util/portablePaths.js';
 
-interface ExtraReport { source: string; file: string; added: number; leakingIntoEvaluation: number; nearBenchmark: number }
+interface ExtraReport { source: string; file: unknown; added: number; leakingIntoEvaluation: number; nearBenchmark: number }
 
 /** Card lines for the training pairs added to the main set (data.extra, data.renamedCopies), from the run's data summary. */
 function extraDataLines(data: Record<string, unknown> | undefined): string[] {
   const split = (data?.split ?? {}) as { extra?: ExtraReport[]; renamedCopies?: number; pairs?: { train?: number } };
   const lines = (split.extra ?? []).map((r) =>
-    `- Extra training pairs: ${r.added.toLocaleString('en-US')} from ${r.file.replace(/^.*\//, '')} (${r.source === 'mbpp' ? "MBPP's training tasks 601-974 only" : "CoNaLa's curated train set"}); ` +
+    `- Extra training pairs: ${r.added.toLocaleString('en-US')} from ${describeRecordedFile(r.file)} (${r.source === 'mbpp' ? "MBPP's training tasks 601-974 only" : "CoNaLa's curated train set"}); ` +
     `${r.leakingIntoEvaluation + r.nearBenchmark} dropped for grouping with a validation/test pair or repeating a benchmark prompt.`);
   if (split.renamedCopies) lines.push(`- Augmentation: ${split.renamedCopies.toLocaleString('en-US')} copies of training pairs with local variables consistently renamed (src/data/augment.ts).`);
   if (lines.length && split.pairs?.train) lines.push(`- ${split.pairs.train.toLocaleString('en-US')} training pairs in all; validation and test are the main set's only.`);
@@ -48,7 +49,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     '## Data',
     '',
-    `- ${String(training.data?.file ?? 'english_python_data.txt').replace(/^.*\//, '')}, cleaned and split by en2py (\`en2py data stats\`, \`en2py data split\`): grouped split, seed ${String(training.spec?.data?.splitSeed ?? 1)}, no description group in two splits.`,
+    `- ${describeRecordedFile(training.data?.file ?? 'english_python_data.txt')}, cleaned and split by en2py (\`en2py data stats\`, \`en2py data split\`): grouped split, seed ${String(training.spec?.data?.splitSeed ?? 1)}, no description group in two splits.`,
     ...extraDataLines(training.data),
     `- Vocabularies from the training split only (before augmentation): English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`,
     ...(m.numberSlots ? ['- Number slots: each distinct number of the sentence is read as `<num0>`, `<num1>`, … and copied into the code where the model writes that slot (src/tokenize/numberSlots.ts).'] : []),

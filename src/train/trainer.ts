@@ -23,6 +23,7 @@ import {
 } from '../tensor/index.js';
 import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { portablePath, portablePaths } from '../util/portablePaths.js';
 import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
 import { batchTokens, collate, makeBatches, type Example } from './data.js';
 import { copyStartWeights } from './startFrom.js';
@@ -30,6 +31,12 @@ import { applyEmbeddingInit, freezeAndListTrainable, type EmbeddingInit } from '
 import { createProgress } from './progress.js';
 import { learningRate } from './schedule.js';
 import { modelConfigFor, type RunSpec } from './spec.js';
+
+/** The data summary as run.json and config.json record it: files by name and sha256 or relative to the repository. */
+function recordedSummary(data: PreparedData): Record<string, unknown> {
+  const file = data.summary.file;
+  return portablePaths({ ...data.summary, ...(typeof file === 'string' ? { file: path.resolve(file) } : {}) });
+}
 
 export interface PreparedData {
   file: string;
@@ -140,10 +147,11 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     }
     if (opts.init) {
       applyEmbeddingInit(model, opts.init);
-      writeFileAtomic(path.join(out, 'embeddings.json'), JSON.stringify(opts.init.summary, null, 2) + '\n');
+      writeFileAtomic(path.join(out, 'embeddings.json'), JSON.stringify(portablePaths(opts.init.summary), null, 2) + '\n');
     }
     const engine = { precision, matmul: matmulInfo() };
-    writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: data.file }, summary: data.summary, engine }, null, 2) + '\n');
+    // The data file by name and sha256, not where it lay on this machine (src/util/portablePaths.ts).
+    writeFileAtomic(path.join(out, 'run.json'), JSON.stringify({ ...spec, data: { ...spec.data, resolvedPath: portablePath(data.file) }, summary: recordedSummary(data), engine }, null, 2) + '\n');
   }
   model.ctx.rng.setState(state.dropoutRng);
   log(`model: ${model.parameterCount().toLocaleString('en-US')} parameters (${model.config.encoderLayers}+${model.config.decoderLayers} layers, d ${model.config.dModel}, ${model.config.heads} heads, vocab ${data.srcVocab.size}/${data.tgtVocab.size})`);
@@ -208,7 +216,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
       state.bestEpoch = metrics.epoch;
       state.epochsWithoutImprovement = 0;
       saveModel(out, model, data.srcVocab, data.tgtVocab, {
-        training: { spec, bestEpoch: metrics.epoch, data: data.summary },
+        training: { spec, bestEpoch: metrics.epoch, data: recordedSummary(data) },
         metrics: { valid_loss: valid.loss, valid_ppl: metrics.valid_ppl, epoch: metrics.epoch, tokenization: 'en2py model tokens (words + subword pieces)' },
       });
     } else {

@@ -13,6 +13,7 @@ import { loadRunSplits } from '../../src/train/prepare.js';
 import { readSpecFile } from '../../src/train/spec.js';
 import { teacherForced } from '../../src/train/teacherForced.js';
 import { evaluateLoss } from '../../src/train/trainer.js';
+import { resolveRecordedPath } from '../../src/util/portablePaths.js';
 
 function noStack(r: { stderr: string }): void {
   assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `stack trace in: ${r.stderr}`);
@@ -53,7 +54,7 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   assert.ok(Math.abs(m.perplexity - Math.exp(m.loss)) < 1e-9 * m.perplexity);
   assert.equal(m.lossTokenization, 'en2py model tokens');
   assert.deepEqual(m.decoding, { strategy: 'greedy', beam: 1, maxLen: 256, guard: true, rerank: false, maxRepeats: 4 }, 'syntax-aware greedy by default');
-  assert.equal(m.evalFile, path.join(model, 'eval.jsonl'));
+  assert.equal(resolveRecordedPath(m.evalFile), path.join(model, 'eval.jsonl'), 'recorded relative to the repository');
   const lines = jsonl(path.join(model, 'eval.jsonl'));
   assert.equal(lines.length, testSize);
   for (const l of lines) for (const k of ['id', 'source', 'reference', 'prediction', 'exactMatch', 'sentenceBleu', 'syntaxOk', 'loss', 'tokenAccuracy']) assert.ok(k in l, `eval.jsonl lacks ${k}`);
