@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { nonNegativeInt, positiveInt, samplingOptions } from './options.js';
+import { applyPrecision, nonNegativeInt, positiveInt, samplingOptions } from './options.js';
+import type { Precision } from '../tensor/precision.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -47,6 +48,7 @@ export function readPrompts(file: string): Prompt[] {
 interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
   guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean; seed?: number;
+  precision?: 'auto' | Precision;
 }
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
@@ -71,6 +73,7 @@ export function generateCommand(): Command {
       // The parse rerank's python3 starts now, so its start-up (~0.1 s) overlaps loading and decoding.
       const checker = reranks(o) ? prestartedCompileCheck() : null;
       try {
+        applyPrecision(o.precision);
         const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
         const generator = new Generator(loaded);
         const opts: GenerateOptions = {

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import os from 'node:os';
 import { kernelBackend } from '../tensor/kernels/index.js';
+import { matmulInfo, resolvePrecision } from '../tensor/precision.js';
 import { loadModel } from '../model/bundle.js';
 import { describeMemberSizes } from '../model/ensemble.js';
 
 /** `en2py info`: which kernels the engine runs on, and the machine. */
 export function infoCommand(): Command {
   return new Command('info')
-    .description('print the engine backend (native OpenBLAS or TypeScript reference) and machine facts')
+    .description('print the engine backend (native: oneDNN and OpenBLAS, or the TypeScript reference), the default precision and machine facts')
     .option('--json', 'print one JSON object')
     .option('--model <dir>', 'also list the model\'s weights (names as in model.safetensors) and shapes')
     .action((opts: { json?: boolean; model?: string }) => {
@@ -33,9 +34,14 @@ export function infoCommand(): Command {
         }
         return;
       }
+      const matmul = matmulInfo();
       const info = {
         backend: kernelBackend().name,
         detail: kernelBackend().detail,
+        // What train, generate, eval and serve use by default (--precision / train.precision auto).
+        precision: resolvePrecision('auto'),
+        isa: matmul.isa,
+        bf16Impl: matmul.bf16Impl,
         node: process.version,
         cpus: os.availableParallelism(),
         openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null,

@@ -1,5 +1,6 @@
 // Parsers for numeric command-line options, shared by the commands (commander prints their message).
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { resolvePrecision, setPrecision, type Precision } from '../tensor/precision.js';
 import { DEFAULT_MAX_REPEATS } from '../decode/generator.js';
 import { DEFAULT_LENGTH_PENALTY } from '../decode/search.js';
 
@@ -47,5 +48,20 @@ export function samplingOptions(cmd: Command): Command {
     .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, DEFAULT_LENGTH_PENALTY)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
     .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)
-    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber);
+    .option('--top-p <p>', 'sample from the smallest set with this much probability', positiveNumber)
+    .addOption(precisionOption());
+}
+
+/** --precision for the commands that run a model: bf16 matrix products where the CPU has bf16 units. */
+export function precisionOption(): Option {
+  return new Option('--precision <p>', 'matrix products: bf16 (mixed precision on the CPU\'s matrix units), fp32, or auto = bf16 where the CPU has bf16 units')
+    .choices(['auto', 'fp32', 'bf16'])
+    .default('auto');
+}
+
+/** Sets the engine's precision from --precision and returns what it chose. */
+export function applyPrecision(choice: 'auto' | Precision | undefined): Precision {
+  const p = resolvePrecision(choice);
+  setPrecision(p);
+  return p;
 }

@@ -6,7 +6,8 @@ import { describeMemberSizes } from '../model/ensemble.js';
 import { loadModel } from '../model/bundle.js';
 import { createApp, listen } from '../server/app.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
-import { positiveInt } from './options.js';
+import { applyPrecision, positiveInt, precisionOption } from './options.js';
+import type { Precision } from '../tensor/precision.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -29,9 +30,11 @@ export function serveCommand(): Command {
     .option('--host <host>', 'address to bind (use 0.0.0.0 to expose it to the network)', '127.0.0.1')
     .option('--max-prompt <chars>', 'longest prompt accepted', positiveInt, 500)
     .option('--max-queue <n>', 'requests that may wait for the model before new ones get 503', positiveInt, 64)
-    .action(async (o: { model?: string; port: number; host: string; maxPrompt: number; maxQueue: number }) => {
+    .addOption(precisionOption())
+    .action(async (o: { model?: string; port: number; host: string; maxPrompt: number; maxQueue: number; precision: 'auto' | Precision }) => {
       const dir = o.model ?? DEFAULT_MODEL_DIR;
       if (!o.model && !existsSync(path.join(dir, 'config.json'))) throw new UserError(missingDefaultModelMessage(dir));
+      const precision = applyPrecision(o.precision);
       const loaded = loadModel(dir);
       const app = createApp(loaded, { maxPromptChars: o.maxPrompt, maxQueue: o.maxQueue });
       let bound;
@@ -43,7 +46,7 @@ export function serveCommand(): Command {
         if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UserError(`cannot bind to ${o.host}: no such local address`);
         throw err;
       }
-      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${describeMemberSizes(loaded.members.map((m) => m.parameterCount()))}` : `${loaded.config.parameters.toLocaleString('en-US')} parameters`}) at ${bound.url}\n`);
+      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${describeMemberSizes(loaded.members.map((m) => m.parameterCount()))}` : `${loaded.config.parameters.toLocaleString('en-US')} parameters`}, ${precision}) at ${bound.url}\n`);
       const stop = () => {
         app.server.close();
         app.server.closeAllConnections();
