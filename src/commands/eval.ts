@@ -6,7 +6,8 @@
  * model, rebuilds the split, generates, and prints / writes the results.
  */
 import { Command } from 'commander';
-import { integer, positiveInt, samplingOptions } from './options.js';
+import { applyPrecision, integer, positiveInt, samplingOptions } from './options.js';
+import type { Precision } from '../tensor/precision.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -67,6 +68,8 @@ export interface EvalCliOptions {
   cut: boolean;
   /** Forbid a short cycle repeated more than this many times in a row (0 = off; src/decode/repetition.ts). */
   maxRepeats: number;
+  /** Matrix products: auto (bf16 where the CPU has bf16 units), fp32 or bf16. */
+  precision?: 'auto' | Precision;
   out?: string;
   json?: boolean;
 }
@@ -259,6 +262,7 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   if (chosen.length === 1 && (o.data || o.split !== 'test')) throw new UserError(`--data and --split are for a data split; with --${chosen[0]} leave them out`);
   if (o.samples && o.beam > 1) throw new UserError('give either --beam or --samples, not both');
   const started = performance.now();
+  const precision = applyPrecision(o.precision);
   const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
   const generator = new Generator(loaded);
   const genOpts: GenerateOptions = {
@@ -274,8 +278,9 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
     ...r.summary,
     syntaxCheck: SYNTAX_CHECK,
     decoding: decodingOf(o),
+    precision,
     timings: { ...r.timings, totalS: seconds(started) },
-    evalFile,
+    evalFile: repoRelative(evalFile),
   };
   return { summary, table: r.table, header: r.header, evalFile };
 }
