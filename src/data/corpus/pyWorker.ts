@@ -68,7 +68,7 @@ def describe(doc, what):
     words = sentence.split(" ")
     if not (3 <= len(words) <= 30) or not words[0][:1].isupper():
         return None
-    if any(s in sentence for s in (">>>", "\u0060", "{", "}", "\\", ":func:", ":class:", ":meth:")):
+    if any(s in sentence for s in (">>>", "\u0060", "{", "}", "\\", ":func:", ":class:", ":meth:", "---", "===")):
         return None
     verb = base_verb(words[0])
     return None if verb is None else (sentence, "write a python " + what + " to " + " ".join([verb] + words[1:]))
@@ -79,7 +79,8 @@ def is_stub(stmt):
         return True
     if isinstance(stmt, ast.Raise) and stmt.exc is not None:
         exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+        name = exc.id if isinstance(exc, ast.Name) else exc.attr if isinstance(exc, ast.Attribute) else ""
+        return name.endswith("NotImplementedError") or "Abstract" in name
     return False
 def uses_name(node, name):
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
