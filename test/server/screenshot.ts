@@ -3,7 +3,7 @@
 // Serves DIR on a free port of 127.0.0.1, asks each prompt in Chromium (the last one
 // with its alternatives and attention view open) and saves the window.
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../../src/model/bundle.js';
 import { createApp, listen } from '../../src/server/app.js';
@@ -21,7 +21,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.model) throw new Error('give --model DIR');
-const prompts = values.prompt ?? ['write a python function to add two numbers', 'write a python program to reverse a string'];
+// By default the first two example prompts (src/server/public/examples.json), whose answers the tests check.
+const examples = (JSON.parse(readFileSync(path.join(repoRoot(), 'src', 'server', 'public', 'examples.json'), 'utf8')) as { examples: Array<{ prompt: string }> }).examples;
+const prompts = values.prompt ?? examples.slice(0, 2).map((e) => e.prompt);
 
 const app = createApp(loadModel(values.model));
 const { url } = await listen(app.server, 0, '127.0.0.1');
@@ -29,7 +31,7 @@ const browser = await launchBrowser({ width: Number(values.width), height: Numbe
 try {
   const page = await browser.context.newPage();
   await page.goto(url);
-  await page.locator('#model-info', { hasText: 'parameters' }).waitFor();
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ state: 'attached' }); // hidden at phone width
   for (const [i, prompt] of prompts.entries()) {
     const last = i === prompts.length - 1;
     const r = await askInPage(page, prompt, { openAlternatives: last, timeout: 120_000 });
