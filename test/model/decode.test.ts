@@ -113,3 +113,30 @@ test('with the syntax guard, every strategy emits only what the guard allows; th
     }
   }
 });
+
+test('reorder: each row continues as its parent row, so decoding on gives the parent sequence\'s logits', () => {
+  const model = tinyModel();
+  const rng = new Rng(8);
+  const B = 3, S = 4, T = 6;
+  const src = Int32Array.from({ length: B * S }, () => 4 + rng.int(V_SRC - 4));
+  const tgt = Int32Array.from({ length: B * T }, () => 4 + rng.int(V_TGT - 4));
+  const parents = [2, 0, 0]; // row 0 takes row 2's past, rows 1 and 2 take row 0's
+  noGrad(() => tidy(() => {
+    const { memory, mask } = model.encode(src, B, S);
+    const full = model.decode(tgt, B, T, memory, mask).data;
+    const state = model.startDecoding(memory, mask, T + 1);
+    for (let t = 0; t < 3; t++) model.decodeStep(state, Int32Array.from({ length: B }, (_, b) => tgt[b * T + t]));
+    Seq2SeqTransformer.reorder(state, parents);
+    // After the reorder, row b feeds row parents[b]'s next tokens and must see that row's source and past.
+    for (let t = 3; t < T; t++) {
+      const step = model.decodeStep(state, Int32Array.from({ length: B }, (_, b) => tgt[parents[b] * T + t])).logits.data;
+      for (let b = 0; b < B; b++) {
+        for (let v = 0; v < V_TGT; v++) {
+          const a = step[b * V_TGT + v];
+          const e = full[(parents[b] * T + t) * V_TGT + v];
+          assert.ok(Math.abs(a - e) < 1e-4, `row ${b} (parent ${parents[b]}) t ${t} v ${v}: ${a} vs ${e}`);
+        }
+      }
+    }
+  }));
+});
