@@ -6,6 +6,7 @@
 // first, unrecorded, so that the files are in the page cache: "cold" is a cold
 // process, not a cold disk.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +21,7 @@ const CLI = path.join(repoRoot, 'dist', 'src', 'cli.js');
 const MODEL = path.join(repoRoot, 'models', 'default');
 
 export interface ColdStart {
-  /** The command line after `en2py`. */
+  /** The command line: `en2py …` (node running dist/src/cli.js, as the installed command does) or `npx en2py …`. */
   command: string;
   runs: number;
   median_ms: number;
@@ -35,13 +36,30 @@ export interface StartupResult {
   node: string;
   cold: ColdStart[];
   warm: Omit<ServeLatency, 'code'>;
+  /** The same requests to the default ensemble's first member alone (an ensemble decodes with each member in turn). */
+  warmOneMember: Omit<ServeLatency, 'code'> | null;
   date: string;
 }
 
-function coldStart(args: string[], runs: number): ColdStart {
+/** A model directory holding only the first member of an ensemble (its weights linked, not copied); null for a single model. */
+function firstMemberDir(dir: string): { dir: string; remove: () => void } | null {
+  const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  if (!config.ensemble) return null;
+  const out = mkdtempSync(path.join(os.tmpdir(), 'en2py-member-'));
+  delete config.ensemble;
+  writeFileSync(path.join(out, 'config.json'), JSON.stringify(config));
+  for (const f of ['vocab.en.json', 'vocab.py.json']) copyFileSync(path.join(dir, f), path.join(out, f));
+  symlinkSync(path.join(dir, 'model.safetensors'), path.join(out, 'model.safetensors'));
+  return { dir: out, remove: () => rmSync(out, { recursive: true, force: true }) };
+}
+
+/** Fresh processes of `en2py ARGS` (the installed command: node and dist/src/cli.js), or through npx, which first starts npm. */
+function coldStart(args: string[], runs: number, viaNpx = false): ColdStart {
   const once = () => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const r = viaNpx
+      ? spawnSync('npx', ['--no-install', 'en2py', ...args], { encoding: 'utf8', cwd: repoRoot })
+      : spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(`en2py ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
     return ms;
@@ -49,26 +67,39 @@ function coldStart(args: string[], runs: number): ColdStart {
   once(); // page cache
   const times = Array.from({ length: runs }, once);
   const shown = args.map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ').replace(repoRoot + path.sep, '');
-  return { command: shown, runs, median_ms: quantile(times, 0.5), p90_ms: quantile(times, 0.9), min_ms: Math.min(...times), max_ms: Math.max(...times) };
+  return { command: (viaNpx ? 'npx en2py ' : 'en2py ') + shown, runs, median_ms: quantile(times, 0.5), p90_ms: quantile(times, 0.9), min_ms: Math.min(...times), max_ms: Math.max(...times) };
 }
 
 export async function measureStartup(opts: { runs?: number; requests?: number } = {}): Promise<StartupResult> {
   const runs = opts.runs ?? 10;
   const cold = [
     coldStart(['generate', STARTUP_PROMPT], runs),
+    coldStart(['generate', STARTUP_PROMPT], runs, true),
     coldStart(['info', '--model', MODEL], runs),
   ];
-  const { code: _code, ...warm } = await measureServeLatency({ model: MODEL, prompt: STARTUP_PROMPT, beam: 5, requests: opts.requests ?? 20 });
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, cold, warm, date: new Date().toISOString() };
+  const requests = opts.requests ?? 20;
+  const { code: _code, ...warm } = await measureServeLatency({ model: MODEL, prompt: STARTUP_PROMPT, beam: 5, requests });
+  let warmOneMember: StartupResult['warmOneMember'] = null;
+  const member = firstMemberDir(MODEL);
+  if (member) {
+    try {
+      const { code: _c, ...r } = await measureServeLatency({ model: member.dir, prompt: STARTUP_PROMPT, beam: 5, requests });
+      warmOneMember = { ...r, model: 'models/default, first member alone' };
+    } finally {
+      member.remove();
+    }
+  }
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, cold, warm, warmOneMember, date: new Date().toISOString() };
 }
 
 /** Lines for a terminal. */
 export function describeStartup(r: StartupResult): string {
   return [
     `${r.cpu}, ${r.cores} cores, node ${r.node}`,
-    ...r.cold.map((c) => `cold  en2py ${c.command}: median ${c.median_ms.toFixed(0)} ms, p90 ${c.p90_ms.toFixed(0)} ms (min ${c.min_ms.toFixed(0)}, ${c.runs} runs)`),
+    ...r.cold.map((c) => `cold  ${c.command}: median ${c.median_ms.toFixed(0)} ms, p90 ${c.p90_ms.toFixed(0)} ms (min ${c.min_ms.toFixed(0)}, ${c.runs} runs)`),
     `warm  POST /api/generate beam ${r.warm.beam}: median ${r.warm.median_ms.toFixed(0)} ms, p90 ${r.warm.p90_ms.toFixed(0)} ms end to end ` +
       `(generation alone ${r.warm.generation_median_ms.toFixed(0)} ms; ${r.warm.requests} requests)`,
+    ...(r.warmOneMember ? [`warm  the same, the ensemble's first member alone: median ${r.warmOneMember.median_ms.toFixed(0)} ms, p90 ${r.warmOneMember.p90_ms.toFixed(0)} ms`] : []),
   ].join('\n');
 }
 
