@@ -65,7 +65,7 @@ export function loadWeights(model: Seq2SeqTransformer, tensors: Map<string, Name
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
       throw new UserError(`${file}: weight ${name} has shape [${t.shape}], the config expects [${p.shape}]`);
     }
-    p.data.set(t.data);
+    if (t.data !== p.data) p.data.set(t.data); // the same array when it was read straight into the parameter
   }
   weightsChanged(); // bf16 copies of the old weights are stale
   for (const name of tensors.keys()) {
@@ -159,7 +159,12 @@ export function loadModel(dir: string): LoadedModel {
     const model = new Seq2SeqTransformer(configs[k], 1, { initialise: false });
     const file = path.join(dir, name);
     if (!existsSync(file)) throw new UserError(`${file}: missing; config.json lists it as ${name === 'model.safetensors' ? 'the weights' : 'an ensemble member'}`);
-    loadWeights(model, readSafetensors(file).tensors, file);
+    // Each tensor is decoded straight into the parameter of its name when the shapes agree; loadWeights checks all of them.
+    const into = (name: string, shape: number[]) => {
+      const p = model.params.byName.get(name);
+      return p && p.shape.length === shape.length && p.shape.every((d, i) => d === shape[i]) ? p.data : undefined;
+    };
+    loadWeights(model, readSafetensors(file, { into }).tensors, file);
     model.training = false;
     return model;
   });

@@ -101,11 +101,11 @@ function halfToFloatTable(): Float32Array {
  * they are not aligned for it) instead of read value by value through a DataView:
  * loading a model was most of a CLI command's start-up time before.
  */
-function decodeTensor(buf: Buffer, at: number, count: number, width: 2 | 4): Float32Array {
+function decodeTensor(buf: Buffer, at: number, count: number, width: 2 | 4, into?: Float32Array): Float32Array {
   const bytes = count * width;
   if (!littleEndian) {
     const view = new DataView(buf.buffer, buf.byteOffset + at, bytes);
-    const data = new Float32Array(count);
+    const data = into ?? new Float32Array(count);
     if (width === 4) for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
     else for (let i = 0; i < count; i++) data[i] = fromHalf(view.getUint16(i * 2, true));
     return data;
@@ -114,10 +114,15 @@ function decodeTensor(buf: Buffer, at: number, count: number, width: 2 | 4): Flo
   const aligned = offset % width === 0;
   const source = aligned ? buf.buffer : buf.buffer.slice(offset, offset + bytes);
   const start = aligned ? offset : 0;
-  if (width === 4) return new Float32Array(source, start, count).slice();
+  if (width === 4) {
+    const floats = new Float32Array(source, start, count);
+    if (!into) return floats.slice();
+    into.set(floats);
+    return into;
+  }
   const halves = new Uint16Array(source, start, count);
   const table = halfToFloatTable();
-  const data = new Float32Array(count);
+  const data = into ?? new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = table[halves[i]];
   return data;
 }
@@ -127,8 +132,12 @@ export interface LoadedSafetensors {
   metadata: Record<string, string>;
 }
 
-/** Read a safetensors file (F32 or F16; returned as float32). Any damage is a UserError naming the file. */
-export function readSafetensors(file: string): LoadedSafetensors {
+/**
+ * Read a safetensors file (F32 or F16; returned as float32). Any damage is a UserError naming the file.
+ * `opts.into(name, shape)` may return the array a tensor is to be decoded into (a model's own
+ * parameter, of that many values), so that loading a model neither allocates nor copies its weights twice.
+ */
+export function readSafetensors(file: string, opts: { into?: (name: string, shape: number[]) => Float32Array | undefined } = {}): LoadedSafetensors {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -160,7 +169,8 @@ export function readSafetensors(file: string): LoadedSafetensors {
     const [begin, end] = e.data_offsets;
     if (end - begin !== count * width) throw bad(`tensor ${name}: shape [${e.shape}] does not match ${end - begin} bytes`);
     if (dataStart + end > buf.length) throw bad(`tensor ${name} ends past the end of the file (truncated?)`);
-    tensors.set(name, { shape: e.shape, data: decodeTensor(buf, dataStart + begin, count, width) });
+    const target = opts.into?.(name, e.shape);
+    tensors.set(name, { shape: e.shape, data: decodeTensor(buf, dataStart + begin, count, width, target?.length === count ? target : undefined) });
   }
   return { tensors, metadata };
 }
