@@ -57,6 +57,8 @@ export interface ExtraReport {
   /** Dropped by decontamination (src/data/corpus/decontaminate.ts), per evaluation set. */
   decontaminated: Record<string, number>;
   added: number;
+  /** Evaluation files that were missing, so not decontaminated against. */
+  decontaminationMissing?: string[];
   /** functions and corpus: pairs that carry tests (asserts that passed against the code). */
   withTests?: number;
   /** stdlib only: why the library's other functions were left out (src/data/stdlibPairs.ts). */
@@ -96,13 +98,18 @@ export async function loadExtraPairs(
   const pairs: CleanPair[] = [];
   const reports: ExtraReport[] = [];
   // The run's own held-out pairs stand for the English→Python set here (its split may differ from the default).
+  // MBPP or HumanEval missing (a clone without ../shared/data): the others still apply, and the report names it.
+  const missing: string[] = [];
   const decontaminator = sources.length === 0 ? null : new Decontaminator([
     ...evaluated.map((p) => ({ set: 'english-python' as const, id: p.id, description: p.description, code: p.code })),
-    ...(await loadEvalItems({ skipEnglishPython: true })),
+    ...(await loadEvalItems({ skipEnglishPython: true, missing })),
   ]);
   for (const { source, path: given } of sources) {
     const { file, pairs: read, functions } = await readExtra(source, given);
-    const report: ExtraReport = { source, file, read: read.length, leakingIntoEvaluation: 0, nearBenchmark: 0, notTrainingTasks: 0, decontaminated: {}, added: 0, ...(functions && { functions }) };
+    const report: ExtraReport = {
+      source, file, read: read.length, leakingIntoEvaluation: 0, nearBenchmark: 0, notTrainingTasks: 0, decontaminated: {}, added: 0,
+      ...(functions && { functions }), ...(missing.length > 0 && { decontaminationMissing: missing }),
+    };
     const candidates = read.filter((p) => {
       if (source === 'mbpp' && !(p.taskId !== undefined && p.taskId >= MBPP_TRAIN_TASKS.first && p.taskId <= MBPP_TRAIN_TASKS.last)) {
         report.notTrainingTasks++;

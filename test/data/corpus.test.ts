@@ -11,7 +11,7 @@ import type { CorpusStats, FileRecord, PairRecord } from '../../src/data/corpus/
 import { readCorpusPairs } from '../../src/data/corpus/pairsReader.js';
 import { parseCopyright } from '../../src/data/corpus/licenses.js';
 import { LshIndex, signature } from '../../src/data/corpus/minhash.js';
-import { Decontaminator, humanEvalDescription } from '../../src/data/corpus/decontaminate.js';
+import { Decontaminator, humanEvalDescription, loadEvalItems } from '../../src/data/corpus/decontaminate.js';
 import { codeShingles } from '../../src/data/corpus/decontaminate.js';
 import { en2py, NO_PYTHON, tempDir } from '../helpers.js';
 import { writeTinyData } from '../train/fixtures.js';
@@ -199,4 +199,12 @@ test('decontamination: description or code near an evaluated item, with the stat
   const small = new Decontaminator([{ set: 'english-python', id: 'e:1', description: 'add two numbers', code: 'print(a + b)\n' }]);
   assert.equal(small.checkFile(codeShingles('import sys\nprint(a + b)\nsys.exit(0)\n')), null, 'an item under 20 shingles is not checked against whole files');
   assert.equal(small.checkPair('Something else.', 'print(a + b)\n')?.by, 'code', 'but it is against pairs');
+});
+
+test('evaluation files: missing ones fail the corpus build with the flag to give, or are named and skipped for training', async () => {
+  await assert.rejects(loadEvalItems({ skipEnglishPython: true, mbpp: '/nope/mbpp.jsonl' }), /\/nope\/mbpp\.jsonl: no such file \(MBPP, needed for decontamination\); give it with --mbpp/);
+  const missing: string[] = [];
+  const items = await loadEvalItems({ skipEnglishPython: true, mbpp: '/nope/mbpp.jsonl', humaneval: '/nope/he.jsonl', missing });
+  assert.deepEqual(missing, ['/nope/mbpp.jsonl', '/nope/he.jsonl']);
+  assert.ok(items.length > 0 && items.every((i) => i.set === 'en2py-bench'), 'the committed benchmark still applies');
 });

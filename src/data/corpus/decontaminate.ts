@@ -152,6 +152,11 @@ export interface EvalSources {
   bench?: string;
   /** Leave the English→Python set out (a training run passes its own held-out pairs instead). */
   skipEnglishPython?: boolean;
+  /**
+   * Skip MBPP or HumanEval when its file is missing, naming it in `missing`, instead of
+   * failing (training from a clone without ../shared/data; the corpus build never skips).
+   */
+  missing?: string[];
 }
 
 function sharedFile(...parts: string[]): string {
@@ -160,9 +165,10 @@ function sharedFile(...parts: string[]): string {
 
 /** Reads every evaluated item; a missing file is a UserError saying which flag gives it. */
 export async function loadEvalItems(src: EvalSources = {}): Promise<EvalItem[]> {
-  const need = (file: string, what: string, flag: string) => {
-    if (!existsSync(file)) throw new UserError(`${file}: no such file (${what}, needed for decontamination); give it with ${flag}`);
-    return file;
+  const need = (file: string, what: string, flag: string): string | null => {
+    if (existsSync(file)) return file;
+    if (src.missing) { src.missing.push(file); return null; }
+    throw new UserError(`${file}: no such file (${what}, needed for decontamination); give it with ${flag}`);
   };
   const items: EvalItem[] = [];
   if (!src.skipEnglishPython) {
@@ -170,13 +176,15 @@ export async function loadEvalItems(src: EvalSources = {}): Promise<EvalItem[]> 
     const split = splitPairs(cleaned.pairs);
     for (const p of [...split.valid, ...split.test]) items.push({ set: 'english-python', id: p.id, description: p.description, code: p.code });
   }
-  for (const t of readMbpp(need(src.mbpp ?? sharedFile('mbpp', 'mbpp.jsonl'), 'MBPP', '--mbpp'))) {
+  const mbpp = need(src.mbpp ?? sharedFile('mbpp', 'mbpp.jsonl'), 'MBPP', '--mbpp');
+  for (const t of mbpp === null ? [] : readMbpp(mbpp)) {
     if (t.taskId >= 11 && t.taskId <= 510) items.push({ set: 'mbpp', id: `mbpp:${t.taskId}`, description: t.text, code: t.code });
   }
-  for (const t of readHumanEval(need(src.humaneval ?? sharedFile('humaneval', 'HumanEval.jsonl'), 'HumanEval', '--humaneval'))) {
+  const humaneval = need(src.humaneval ?? sharedFile('humaneval', 'HumanEval.jsonl'), 'HumanEval', '--humaneval');
+  for (const t of humaneval === null ? [] : readHumanEval(humaneval)) {
     items.push({ set: 'humaneval', id: t.taskId, description: humanEvalDescription(t.prompt), code: t.prompt + t.canonicalSolution });
   }
-  for (const p of readBenchmark(need(src.bench ?? benchmarkPath(), 'the team benchmark', '--bench'))) {
+  for (const p of readBenchmark(src.bench ?? benchmarkPath())) {
     items.push({ set: 'en2py-bench', id: p.id, description: p.prompt, code: p.reference });
   }
   return items;
