@@ -9,14 +9,24 @@ import type { BundleConfig } from './bundle.js';
 import { describeMemberSizes } from './ensemble.js';
 import { describeRecordedFile } from '../util/portablePaths.js';
 
-interface ExtraReport { source: string; file: unknown; added: number; leakingIntoEvaluation: number; nearBenchmark: number }
+interface ExtraReport { source: string; file: unknown; added: number; leakingIntoEvaluation: number; nearBenchmark: number; decontaminated?: Record<string, number> }
+
+/** What each data.extra source is (src/data/extra.ts). */
+const EXTRA_SOURCE_TEXT: Record<string, string> = {
+  conala: "CoNaLa's curated train set",
+  mbpp: "MBPP's training tasks 601-974 only",
+  stdlib: "the standard library's documented functions",
+  functions: 'the shared functions/ set: TheAlgorithms/Python, keon/algorithms, exercism/python (MIT) and 30-seconds-of-python (CC BY 4.0)',
+  corpus: "the pretraining corpus's documented functions (docs/data-card.md)",
+};
 
 /** Card lines for the training pairs added to the main set (data.extra, data.renamedCopies), from the run's data summary. */
 function extraDataLines(data: Record<string, unknown> | undefined): string[] {
   const split = (data?.split ?? {}) as { extra?: ExtraReport[]; renamedCopies?: number; pairs?: { train?: number } };
   const lines = (split.extra ?? []).map((r) =>
-    `- Extra training pairs: ${r.added.toLocaleString('en-US')} from ${describeRecordedFile(r.file)} (${r.source === 'mbpp' ? "MBPP's training tasks 601-974 only" : "CoNaLa's curated train set"}); ` +
-    `${r.leakingIntoEvaluation + r.nearBenchmark} dropped for grouping with a validation/test pair or repeating a benchmark prompt.`);
+    `- Extra training pairs: ${r.added.toLocaleString('en-US')} from ${describeRecordedFile(r.file)} (${EXTRA_SOURCE_TEXT[r.source] ?? r.source}); ` +
+    `${r.leakingIntoEvaluation + r.nearBenchmark + Object.values(r.decontaminated ?? {}).reduce((a, b) => a + b, 0)} dropped for grouping with a validation/test pair, ` +
+    'repeating a benchmark prompt or nearly matching an evaluated item.');
   if (split.renamedCopies) lines.push(`- Augmentation: ${split.renamedCopies.toLocaleString('en-US')} copies of training pairs with local variables consistently renamed (src/data/augment.ts).`);
   if (lines.length && split.pairs?.train) lines.push(`- ${split.pairs.train.toLocaleString('en-US')} training pairs in all; validation and test are the main set's only.`);
   return lines;

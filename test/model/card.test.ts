@@ -21,11 +21,13 @@ test('the card names the extra training pairs and the augmentation', (t) => {
     extra: [
       { source: 'conala', file: '/d/conala-train.json', added: 2367, leakingIntoEvaluation: 0, nearBenchmark: 0 },
       { source: 'mbpp', file: '/d/mbpp.jsonl', added: 372, leakingIntoEvaluation: 1, nearBenchmark: 0 },
+      { source: 'functions', file: '/d/functions', added: 1665, leakingIntoEvaluation: 34, nearBenchmark: 0, decontaminated: { mbpp: 12, 'english-python': 17 } },
     ],
     renamedCopies: 3900,
   }), 'npx en2py experiment run e6');
   assert.match(card, /2,367 from conala-train\.json \(CoNaLa's curated train set\); 0 dropped/);
   assert.match(card, /372 from mbpp\.jsonl \(MBPP's training tasks 601-974 only\); 1 dropped/);
+  assert.match(card, /1,665 from functions \(the shared functions\/ set: .*30-seconds-of-python \(CC BY 4\.0\)\); 63 dropped .*nearly matching an evaluated item/);
   assert.match(card, /3,900 copies of training pairs with local variables consistently renamed/);
   assert.match(card, /9,000 training pairs in all/);
   assert.match(card, /```bash\nnpx en2py experiment run e6\n```/);
