@@ -5,7 +5,7 @@
  * (evaluate.ts takes examples and generations, no model); this file loads the
  * model, rebuilds the split, generates, and prints / writes the results.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { applyPrecision, integer, positiveInt, samplingOptions } from './options.js';
 import type { Precision } from '../tensor/precision.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,6 +40,8 @@ import { createProgress, type Progress } from '../train/progress.js';
 import { resolveSpec, type RunSpec } from '../train/spec.js';
 import { teacherForced } from '../train/teacherForced.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
+import { SELECT_CHOICES, type SelectHow } from './checkedGeneration.js';
+import { selectByExecution } from '../eval/execHarness.js';
 
 export const EVAL_FILE = 'eval.jsonl';
 const SPLITS: readonly SplitName[] = ['train', 'valid', 'test'];
@@ -72,6 +74,8 @@ export interface EvalCliOptions {
   precision?: 'auto' | Precision;
   out?: string;
   json?: boolean;
+  /** The answer among the candidates: likelihood (with the parse rerank) or exec (src/eval/execSelect.ts). */
+  select?: SelectHow;
 }
 
 interface RunInfo {
@@ -140,19 +144,28 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  const syntax = { guard: o.guard, rerank: reranks(o), ...(reranks(o) ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats };
+  const syntax = { guard: o.guard, rerank: reranks(o) && o.select !== 'exec', ...(reranks(o) && o.select !== 'exec' ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats, ...(o.select === 'exec' ? { select: 'exec' } : {}) };
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
   return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  const extras = [o.guard ? 'syntax guard' : '', reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
+  const extras = [o.guard ? 'syntax guard' : '', o.select === 'exec' ? 'chosen by execution (largest agreeing group)' : reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
   const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
   return extras ? `${base}, ${extras}` : base;
 }
 
-/** With --rerank, each output becomes the most likely of its candidates that parses (one python3 for all). */
-async function maybeRerank(generations: SplitGeneration[], o: EvalCliOptions): Promise<SplitGeneration[]> {
+/**
+ * With --select exec, each output becomes the candidate chosen by execution;
+ * otherwise, with --rerank, the most likely of its candidates that parses (one python3 for all).
+ */
+async function maybeRerank(generations: SplitGeneration[], o: EvalCliOptions, prompts: readonly string[]): Promise<SplitGeneration[]> {
+  if (o.select === 'exec') {
+    const all = generations.map((g) => [g.code, ...(g.alternatives ?? [])]);
+    const chosen = await selectByExecution(prompts, all);
+    return generations.map((g, i) => (chosen[i].index === 0 ? g
+      : { ...g, code: chosen[i].code, alternatives: all[i].filter((_, j) => j !== chosen[i].index), modelTokens: undefined }));
+  }
   if (!reranks(o)) return generations;
   // The model tokens are those of the most likely candidate, so a reranked output has none.
   return (await rerankGenerations(generations, { cut: o.cut })).map(({ reranked, cut, ...g }) => (reranked ? { ...g, modelTokens: undefined, ...(cut ? { cut } : {}) } : g));
@@ -194,7 +207,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   const teacherS = seconds(t1);
 
   const t2 = performance.now();
-  const generations = await maybeRerank(generateAll(generator, pairs.map((p) => p.description), genOpts, `eval ${split}`), o);
+  const generations = await maybeRerank(generateAll(generator, pairs.map((p) => p.description), genOpts, `eval ${split}`), o, pairs.map((p) => p.description));
   const generateS = seconds(t2);
 
   const t3 = performance.now();
@@ -235,10 +248,11 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
   const set = readExecSet(o);
   const loadS = seconds(t0);
   const t1 = performance.now();
-  const generations = await maybeRerank(generateAll(generator, set.problems.map((p) => p.prompt), genOpts, `eval ${set.name}`), o);
+  const generations = await maybeRerank(generateAll(generator, set.problems.map((p) => p.prompt), genOpts, `eval ${set.name}`), o, set.problems.map((p) => p.prompt));
   const generateS = seconds(t1);
   const t2 = performance.now();
-  const samples = generations.map((g) => [g.code, ...(o.samples ? g.alternatives ?? [] : [])]);
+  // Chosen by execution, the one chosen program is scored (pass@1), not the samples it was chosen from.
+  const samples = generations.map((g) => [g.code, ...(o.samples && o.select !== 'exec' ? g.alternatives ?? [] : [])]);
   // The number of programs (strict, plus bound ones where needed) is known once the harness built them.
   let progress: Progress | undefined;
   const { metrics, records } = await evaluateExecution(set.problems, set.harness, samples, {
@@ -304,6 +318,7 @@ export function evalCommand(): Command {
     .option('--max-len <n>', 'maximum output tokens', positiveInt, 256)
     .option('--out <dir>', `folder for ${EVAL_FILE} (default: the model directory)`)
     .option('--json', 'print one JSON object with every metric')
+    .addOption(new Option('--select <how>', 'the answer among the beams or samples: likelihood (the most likely that parses), or exec (the largest group agreeing on outputs in the sandbox; pass@1 of that one)').choices(SELECT_CHOICES).default('likelihood'))
     .action(async (o: EvalCliOptions) => {
       const r = await runEval(o);
       if (o.json) {

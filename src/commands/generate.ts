@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { applyPrecision, nonNegativeInt, positiveInt, samplingOptions } from './options.js';
 import type { Precision } from '../tensor/precision.js';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { DEFAULT_BEAM } from '../decode/search.js';
 import { loadModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { DEFAULT_TRIES } from '../eval/userTests.js';
+import { SELECT_CHOICES, type SelectHow } from './checkedGeneration.js';
 
 /** The model shipped in the repository, used when --model is not given. */
 export const DEFAULT_MODEL_DIR = path.join(repoRoot, 'models', 'default');
@@ -45,10 +47,11 @@ export function readPrompts(file: string): Prompt[] {
   return out;
 }
 
-interface GenerateFlags {
+export interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
   guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean; seed?: number;
   precision?: 'auto' | Precision;
+  test: string[]; tries?: number; select: SelectHow;
 }
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
@@ -66,12 +69,24 @@ export function generateCommand(): Command {
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
     .option('--json', 'print a JSON object with code, alternatives and tokens')
+    .option('--test <statement>', 'a Python test the code must pass, e.g. "assert f(3) == 6" (repeatable): up to --tries candidates (beams, then samples) run with the tests in the sandbox and the first that passes is printed; exit status 1 when none passes', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--tries <n>', `with --test: how many candidates to try at most (default ${DEFAULT_TRIES})`, positiveInt)
+    .addOption(new Option('--select <how>', 'the answer among the candidates: likelihood (the most likely that parses), or exec (the largest group that agree on outputs when run in the sandbox on inputs from the prompt)').choices(SELECT_CHOICES).default('likelihood'))
     .action(async (words: string[], o: GenerateFlags) => {
       if (o.input && words.length) throw new UserError('give either a sentence or --input FILE, not both');
-      if (o.seed !== undefined && !o.samples) throw new UserError('--seed applies to sampling: give --samples too');
+      if (o.seed !== undefined && !o.samples && !o.test.length) throw new UserError('--seed applies to sampling: give --samples too');
+      if (o.tries !== undefined && !o.test.length) throw new UserError('--tries applies to --test: give --test "assert f(3) == 6" too');
+      if (o.test.length) {
+        if (o.input) throw new UserError('--test checks one sentence, not an --input file');
+        if (o.samples) throw new UserError('--test tries the beams, then samples: leave out --samples (--tries says how many candidates)');
+        if (o.select !== 'likelihood') throw new UserError('--test chooses by the tests: leave out --select');
+        const { runGenerateWithTests } = await import('./generateTests.js');
+        await runGenerateWithTests(words.join(' '), o);
+        return;
+      }
       const prompts = o.input ? readPrompts(o.input) : null;
       // The parse rerank's python3 starts now, so its start-up (~0.1 s) overlaps loading and decoding.
-      const checker = reranks(o) ? prestartedCompileCheck() : null;
+      const checker = reranks(o) && o.select === 'likelihood' ? prestartedCompileCheck() : null;
       try {
         applyPrecision(o.precision);
         const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
@@ -83,6 +98,16 @@ export function generateCommand(): Command {
         // All candidates of all sentences are compiled by one python3. A reranked answer
         // keeps its own tokens; one cut to a parsing prefix has none (no candidate wrote it).
         const finish = async (gens: Generation[]) => {
+          if (o.select === 'exec') {
+            const { selectByExecution } = await import('../eval/execHarness.js');
+            const { describeExecChoice } = await import('./checkedGeneration.js');
+            const chosen = await selectByExecution(gens.map((_, i) => (prompts ? prompts[i].prompt : words.join(' '))), gens.map((g) => g.candidates.map((c) => c.code)));
+            if (!prompts) process.stderr.write(`note: ${describeExecChoice(chosen[0])}\n`);
+            return gens.map((g, i) => {
+              const c = g.candidates[chosen[i].index];
+              return { ...g, code: c.code, tokens: c.tokens, alternatives: g.candidates.filter((_, j) => j !== chosen[i].index).map((x) => x.code), reranked: chosen[i].index > 0, cut: false };
+            });
+          }
           if (!checker) return gens.map((g) => ({ ...g, reranked: false, cut: false }));
           return (await rerankGenerations(gens, { cut: o.cut, check: checker.check })).map((g) => (g.reranked
             ? { ...g, tokens: g.cut ? [] : g.candidates.find((c) => c.code === g.code)?.tokens ?? [] }

@@ -1,15 +1,17 @@
 /**
  * The en2py web app: a JSON API over a loaded model and the page in ./public.
  *
- *   POST /api/generate  {prompt, beam?, samples?, temperature?, seed?} -> {code, alternatives, valid, tokens, words, attention, seed?, ms, ...}
+ *   POST /api/generate  {prompt, beam?, samples?, temperature?, seed?, tests?, tries?} -> {code, alternatives, valid, tokens, words, attention, seed?, tests?, ms, ...}
  *   GET  /api/health    {ok, model, queue, busy}
  *   GET  /api/model     {name, config, parameters, members: [{parameters, config}], metrics, training, limits: {maxPromptChars}}
  *   GET  /              the page (index.html, app.js, style.css, examples.json)
  *
  * Built on node:http: the app has five routes and needs exact control over body
  * limits and error answers, which a framework would not make shorter, and it
- * adds no dependency. Generated code is never executed: validity is python3's
- * `compile()` in one long-lived process (./syntaxService.ts), which never runs it.
+ * adds no dependency. Validity is python3's `compile()` in one long-lived
+ * process (./syntaxService.ts), which never runs the code. Generated code runs
+ * only when the request gives `tests`, and then only in the sandbox
+ * (src/eval/sandbox.ts: time and memory limits, no network, a throw-away directory).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
 import { QueueFullError, SerialQueue } from './queue.js';
 import { SyntaxService } from './syntaxService.js';
+import { checkTests, DEFAULT_TRIES, describeTestFilter, filterByTests, type TestFilterResult } from '../eval/userTests.js';
 
 /** The page's files, served from the source tree (tsc copies no non-TS files). */
 export const PUBLIC_DIR = path.join(repoRoot, 'src', 'server', 'public');
@@ -62,9 +65,17 @@ export interface GenerateResponse {
   highlight: { code: Span[]; alternatives: Span[][] };
   /** With samples: the seed they were drawn with (send it back to draw the same ones; without one, each request draws anew). */
   seed?: number;
+  /** With `tests`: what they chose (the answer is the first candidate that passed, else the most likely one). */
+  tests?: Omit<TestFilterResult, 'code' | 'index'> & { candidate: number; note: string };
   /** Generation time, and time spent waiting in the queue. */
   ms: number;
   queuedMs: number;
+}
+
+/** The tests' result without the code (the answer's `code` is that code) and with a 1-based candidate number. */
+function testSummary(t: TestFilterResult): Omit<TestFilterResult, 'code' | 'index'> & { candidate: number } {
+  const { code: _code, index, ...rest } = t;
+  return { ...rest, candidate: index + 1 };
 }
 
 class HttpError extends Error {
@@ -89,6 +100,9 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 };
 
+/** Most candidates a request with tests may have run (each is one sandbox run of up to 3 s). */
+const MAX_TRIES = 20;
+
 /** Seeds are 31-bit, as `randomSeed` draws them. */
 const MAX_SEED = 2 ** 31 - 1;
 
@@ -101,10 +115,15 @@ function requestSchema(maxPromptChars: number, maxBeam: number) {
     samples: z.number({ error: 'samples must be a number' }).int('samples must be an integer').min(1, 'samples must be at least 1').max(maxBeam, `samples must be at most ${maxBeam}`).optional(),
     temperature: z.number({ error: 'temperature must be a number' }).gt(0, 'temperature must be above 0').max(2, 'temperature must be at most 2').optional(),
     seed: z.number({ error: 'seed must be a number' }).int('seed must be an integer').min(0, 'seed must be at least 0').max(MAX_SEED, `seed must be at most ${MAX_SEED}`).optional(),
-  }, { error: (issue) => issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected prompt, beam, samples, temperature, seed` : undefined })
+    tests: z.array(z.string({ error: 'tests must be strings of Python, e.g. "assert f(3) == 6"' }).max(2000, 'a test is too long: at most 2000 characters'), { error: 'tests must be a list of Python statements, e.g. ["assert f(3) == 6"]' })
+      .min(1, 'tests is empty: give at least one, e.g. ["assert f(3) == 6"], or leave the field out').max(20, 'tests: at most 20').optional(),
+    tries: z.number({ error: 'tries must be a number' }).int('tries must be an integer').min(1, 'tries must be at least 1').max(MAX_TRIES, `tries must be at most ${MAX_TRIES}`).optional(),
+  }, { error: (issue) => issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected prompt, beam, samples, temperature, seed, tests, tries` : undefined })
     .refine((r) => r.beam === undefined || r.samples === undefined, 'give beam or samples, not both')
     .refine((r) => r.temperature === undefined || r.samples !== undefined, 'temperature applies to sampling: give samples too')
-    .refine((r) => r.seed === undefined || r.samples !== undefined, 'seed applies to sampling: give samples too');
+    .refine((r) => r.seed === undefined || r.samples !== undefined || r.tests !== undefined, 'seed applies to sampling: give samples too')
+    .refine((r) => r.tries === undefined || r.tests !== undefined, 'tries applies to tests: give tests too')
+    .refine((r) => r.tests === undefined || r.samples === undefined, 'tests tries the beams, then samples: leave out samples (tries says how many candidates)');
 }
 
 /** Read the body, refusing more than `limit` bytes (the rest is drained, up to a hard cap, then the socket is closed). */
@@ -196,6 +215,14 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       throw new HttpError(400, where + issue.message);
     }
     const r = parsed.data;
+    if (r.tests) {
+      try {
+        await checkTests(r.tests, 'test');
+      } catch (err) {
+        if (err instanceof UserError) throw new HttpError(400, err.message);
+        throw err;
+      }
+    }
     const queuedAt = performance.now();
     let queuedMs = 0;
     let g: Generation;
@@ -212,14 +239,30 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       if (err instanceof UserError) throw new HttpError(400, err.message);
       throw err;
     }
+    // With tests: candidates (these beams, then samples, each drawn in the queue) run against them in the sandbox.
+    let tested: TestFilterResult | undefined;
+    let pool = g.candidates;
+    if (r.tests) {
+      const beams = g;
+      tested = await filterByTests({
+        beams: () => beams.candidates.map((c) => c.code),
+        samples: async (n) => {
+          const s = await queue.push(() => generator.generate(r.prompt, { samples: n, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true, guard: true, maxRepeats: DEFAULT_MAX_REPEATS }));
+          pool = [...pool, ...s.candidates];
+          return s.candidates.map((c) => c.code);
+        },
+      }, r.tests, { tries: r.tries ?? DEFAULT_TRIES });
+      const answer = pool[tested.index];
+      pool = [answer, ...pool.filter((c) => c !== answer)];
+    }
     // Beams often end in the same code by different token paths: show each text once.
     // (compared without trailing whitespace: one beam may end in an extra newline).
     const seen = new Set<string>();
-    const unique = g.candidates.filter((c) => !seen.has(c.code.trimEnd()) && seen.add(c.code.trimEnd()));
+    const unique = pool.filter((c) => !seen.has(c.code.trimEnd()) && seen.add(c.code.trimEnd()));
     const checks = await syntax.check(unique.map((c) => c.code));
     // Rerank by parse: when the most likely code does not parse, the most likely alternative that does is
-    // shown, with its own tokens and attention.
-    const parses = checks.map((c) => c?.ok === true);
+    // shown, with its own tokens and attention. With tests, the tests chose: no rerank.
+    const parses = tested ? checks.map((_, i) => i === 0) : checks.map((c) => c?.ok === true);
     const { ordered: [shown, ...others], reranked } = parsingFirst(unique, parses);
     const [main, ...alts] = parsingFirst(checks, parses).ordered;
     const code = shown.code;
@@ -238,6 +281,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       attention: (shown.attention ?? []).map((row) => row.map(round)),
       highlight: { code: highlightPython(code), alternatives: alternatives.map(highlightPython) },
       ...(g.seed === undefined ? {} : { seed: g.seed }),
+      ...(tested ? { tests: { ...testSummary(tested), note: describeTestFilter(tested, r.tests!.length) } } : {}),
       ms: Math.round(g.ms * 10) / 10,
       queuedMs: Math.round(queuedMs * 10) / 10,
     };

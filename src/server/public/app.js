@@ -201,6 +201,8 @@ function renderResult(msg, r) {
   meta.append(el('span', '', `${r.tokens.length} tokens`), el('span', '', `${Math.round(r.ms)} ms`));
   if (r.queuedMs > 50) meta.append(el('span', '', `waited ${Math.round(r.queuedMs)} ms`));
   if (r.truncated) meta.append(el('span', 'warn', 'sentence cut to the model’s length'));
+  // What the user's tests chose: the note says whether any candidate passed (pass@N with filtering, not pass@1).
+  if (r.tests) meta.append(el('span', r.tests.passed ? 'tests-ok' : 'warn', r.tests.note));
   const unknown = r.words.filter((w) => w === '<unk>').length;
   if (unknown) meta.append(el('span', 'warn', `${unknown} unknown word${unknown > 1 ? 's' : ''}`));
   card.append(meta);
@@ -222,9 +224,24 @@ function renderError(msg, message) {
   msg.replaceChildren(card);
 }
 
+/**
+ * The tests box: one test per line, or the whole box as one test when a line is
+ * indented (a loop or a helper spans lines). [] when it is empty.
+ */
+function testsOf(text) {
+  const lines = text.split('\n').filter((l) => l.trim());
+  if (!lines.length) return [];
+  return lines.some((l) => /^\s/.test(l)) ? [text] : lines;
+}
+
 function requestBody(prompt) {
   const body = { prompt };
-  if ($('#sample').checked) {
+  const tests = testsOf($('#tests').value);
+  // With tests the server tries the beams, then samples: it takes no sample count.
+  if (tests.length) {
+    body.tests = tests;
+    body.beam = Number($('#beam').value) || 5;
+  } else if ($('#sample').checked) {
     body.samples = Number($('#samples').value) || 4;
     body.temperature = Number($('#temperature').value) || 0.8;
   } else {
