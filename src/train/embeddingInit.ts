@@ -12,6 +12,7 @@ import type { Seq2SeqTransformer } from '../model/transformer.js';
 import type { Tensor } from '../tensor/index.js';
 import type { Vocab } from '../tokenize/vocab.js';
 import type { RunSpec } from './spec.js';
+import { weightsChanged } from '../tensor/precision.js';
 
 /** Rows aligned with a vocabulary, and which of them the vectors covered. */
 export interface EmbeddingRows {
@@ -102,6 +103,7 @@ export function copyRows(weight: Tensor, rows: EmbeddingRows, name: string): voi
     if (!rows.found[i]) continue;
     for (let d = 0; d < dim; d++) weight.data[i * dim + d] = rows.matrix[i * dim + d] * factor;
   }
+  weightsChanged(); // a bf16 copy of the old rows (output projection tied to them) is stale
 }
 
 export function applyEmbeddingInit(model: Seq2SeqTransformer, init: EmbeddingInit): void {
