@@ -64,6 +64,14 @@ test('generate --test, --select exec and the API tests field on a tiny model', {
   assert.match(exec.stderr, /^note: chosen by execution: /);
   assert.equal(typeof JSON.parse(exec.stdout).code, 'string');
 
+  // eval --select exec scores the one chosen program per problem (pass@1), not the samples it was chosen from.
+  const evalOut = en2py(['eval', '--model', model, '--benchmark', path.join(repoRoot(), 'benchmarks', 'en2py-bench.jsonl'), '--limit', '2', '--samples', '3', '--select', 'exec', '--json', '--out', tempDir(t)]);
+  assert.equal(evalOut.status, 0, evalOut.stderr);
+  const summary = JSON.parse(evalOut.stdout);
+  assert.equal(summary.decoding.select, 'exec');
+  assert.equal(summary.decoding.rerank, false);
+  assert.equal(summary.samplesPerProblem, 1);
+
   // The API, in-process: errors are 400s with a message.
   const app = createApp(loadModel(model), { log: () => {} });
   t.after(() => app.server.close());
