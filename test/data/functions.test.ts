@@ -56,7 +56,7 @@ test('functions/ folder: every .jsonl in name order, counts summed', (t) => {
   assert.throws(() => readFunctions(path.join(dir, 'nope')), /nope: cannot read \(ENOENT\); expected the functions\/ folder/);
 });
 
-test('data.extra functions: pairs with tests join training; a copy of an evaluated pair is decontaminated', { skip: NO_PYTHON ?? skipUnlessExists(path.join(SHARED_DATA, 'humaneval', 'HumanEval.jsonl')) }, async (t) => {
+test('data.extra functions: pairs with tests join training; a copy of an evaluated pair is decontaminated', { skip: NO_PYTHON }, async (t) => {
   const dir = tempDir(t);
   const data = writeTinyData(dir);
   const base = JSON.stringify({ preset: 'seed', data: { path: data, minFreq: 1 } });
