@@ -24,7 +24,6 @@ interface BuildFlags {
   tree?: string;
   license?: string;
   functions?: string;
-  noFunctions?: boolean;
   functionsPairs?: boolean;
   allowMissing?: boolean;
   data?: string;
@@ -67,7 +66,7 @@ function buildCommand(): Command {
       const decontaminator = new Decontaminator(await loadEvalItems({ data: o.data, mbpp: o.mbpp, humaneval: o.humaneval, bench: o.bench }));
       const progress = createProgress('corpus', 1000);
       const stats = await buildCorpus({
-        sources, out: path.resolve(o.out), decontaminator, functions,
+        sources, out: path.resolve(o.out), decontaminator, functions, log: (line) => process.stderr.write(`${line}\n`),
         progress: (done, total, info) => progress.update(total > 0 ? Math.min(1000, Math.round((1000 * done) / total)) : 1000, info),
       });
       progress.stop();

@@ -47,6 +47,8 @@ export interface BuildOptions {
   functions: string | null;
   /** Progress callback: bytes done of total. */
   progress?: (done: number, total: number, info: string) => void;
+  /** One-line messages (what was listed). */
+  log?: (line: string) => void;
 }
 
 class ShardWriter {
@@ -174,6 +176,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
   // 2. The corpus files.
   const entries = listEntries(opts.sources);
   const totalBytes = entries.reduce((s, e) => s + (e.drop ? 0 : e.size), 0);
+  opts.log?.(`corpus: ${entries.length} .py files listed (${(totalBytes / 1e6).toFixed(0)} MB to read) in ${opts.sources.length} source(s)`);
   for (const s of opts.sources) sourceStats[s.name] = { files: 0, files_read: 0, bytes: 0, tokens: 0, pairs: 0, pair_tokens: 0, license: s.license, kind: 'files' };
   const parser = new PythonParser();
   let doneBytes = 0;
