@@ -1,11 +1,13 @@
 // `npm start`: build what is missing, then serve the default model.
 //   npm start [-- --port 9000 --host 127.0.0.1 --model DIR]
-// Builds the native addon only when it is missing, and the TypeScript only when
+// Builds the native addon only when it is missing (installing its system packages
+// first when run as root, see system-packages.js), and the TypeScript only when
 // dist/ is missing or older than a source file, so a second start is quick.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages } from './system-packages.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cli = path.join(root, 'dist', 'src', 'cli.js');
@@ -28,7 +30,12 @@ function newestTs(dir) {
   return newest;
 }
 
-if (!existsSync(addon)) run('build:native');
+if (!existsSync(addon)) {
+  // A fresh machine: install the system packages the addon needs (as root), or stop
+  // with the command to run, instead of serving on the slow TypeScript kernels.
+  ensureSystemPackages();
+  run('build:native');
+}
 if (!existsSync(cli) || newestTs(path.join(root, 'src')) > statSync(cli).mtimeMs) run('build:ts');
 
 const args = process.argv.slice(2);
