@@ -141,6 +141,9 @@ test('corpus build on a fixture tree: each bad input counted under its reason, n
   assert.ok(stats.dropped.pairs.duplicate + stats.dropped.pairs.near_duplicate >= 1, 'hypotenuse_2 and the long_b copies');
   assert.ok(pairs.every((p) => p.license === 'MIT' && p.origin.startsWith('tree:')));
   assert.equal(readCorpusPairs(out).length, pairs.length, 'data.extra corpus reads the function pairs, not the comment pairs');
+  const sample = en2py(['corpus', 'sample', '--out', out, '--kind', 'comment', '--n', '2']);
+  assert.equal(sample.status, 0, sample.stderr);
+  assert.deepEqual(sample.stdout.trim().split('\n').map((l) => (JSON.parse(l) as PairRecord).kind), ['comment', 'comment'], 'streamed from the shards, filtered by kind');
 });
 
 test('corpus build refuses a missing tree and stats without a build, in one line', (t) => {
