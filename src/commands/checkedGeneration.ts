@@ -50,5 +50,5 @@ export async function chooseByExecution(prompt: string, g: Generation): Promise<
 /** One line on what execution chose, for stderr and the summaries. */
 export function describeExecChoice(s: ExecSelection): string {
   if (s.groupSize === 0) return `chosen by execution: no candidate of ${s.sizes.length} ran on the inputs, so the most likely one is shown`;
-  return `chosen by execution: candidate ${s.index + 1}, from the largest group of ${s.groupSize} of ${s.sizes.length} candidates that agree on every input (${s.groups} groups)`;
+  return `chosen by execution: candidate ${s.index + 1}, from the largest group of ${s.groupSize} of ${s.sizes.length} candidates that agree on every input (${s.groups} group${s.groups === 1 ? '' : 's'} in all)`;
 }

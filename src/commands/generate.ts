@@ -51,7 +51,7 @@ export interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
   guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean; seed?: number;
   precision?: 'auto' | Precision;
-  test: string[]; tries?: number; select: SelectHow;
+  test?: string[]; tries?: number; select: SelectHow;
 }
 
 /** `en2py generate`: a sentence (or a JSONL file of them) in, Python out. */
@@ -69,19 +69,20 @@ export function generateCommand(): Command {
     .option('--input <file>', 'JSONL file of {"id", "prompt"} lines (batch mode)')
     .option('--output <file>', 'with --input: write {"id", "prompt", "code"} lines here (default: stdout)')
     .option('--json', 'print a JSON object with code, alternatives and tokens')
-    .option('--test <statement>', 'a Python test the code must pass, e.g. "assert f(3) == 6" (repeatable): up to --tries candidates (beams, then samples) run with the tests in the sandbox and the first that passes is printed; exit status 1 when none passes', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--test <statement>', 'a Python test the code must pass, e.g. "assert f(3) == 6" (repeatable): up to --tries candidates (beams, then samples) run with the tests in the sandbox and the first that passes is printed; exit status 1 when none passes', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('--tries <n>', `with --test: how many candidates to try at most (default ${DEFAULT_TRIES})`, positiveInt)
     .addOption(new Option('--select <how>', 'the answer among the candidates: likelihood (the most likely that parses), or exec (the largest group that agree on outputs when run in the sandbox on inputs from the prompt)').choices(SELECT_CHOICES).default('likelihood'))
     .action(async (words: string[], o: GenerateFlags) => {
       if (o.input && words.length) throw new UserError('give either a sentence or --input FILE, not both');
-      if (o.seed !== undefined && !o.samples && !o.test.length) throw new UserError('--seed applies to sampling: give --samples too');
-      if (o.tries !== undefined && !o.test.length) throw new UserError('--tries applies to --test: give --test "assert f(3) == 6" too');
-      if (o.test.length) {
+      const tests = o.test ?? [];
+      if (o.seed !== undefined && !o.samples && !tests.length) throw new UserError('--seed applies to sampling: give --samples too');
+      if (o.tries !== undefined && !tests.length) throw new UserError('--tries applies to --test: give --test "assert f(3) == 6" too');
+      if (tests.length) {
         if (o.input) throw new UserError('--test checks one sentence, not an --input file');
         if (o.samples) throw new UserError('--test tries the beams, then samples: leave out --samples (--tries says how many candidates)');
         if (o.select !== 'likelihood') throw new UserError('--test chooses by the tests: leave out --select');
         const { runGenerateWithTests } = await import('./generateTests.js');
-        await runGenerateWithTests(words.join(' '), o);
+        await runGenerateWithTests(words.join(' '), tests, o);
         return;
       }
       const prompts = o.input ? readPrompts(o.input) : null;

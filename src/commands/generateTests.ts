@@ -11,9 +11,9 @@ import { applyPrecision } from './options.js';
 import { DEFAULT_MODEL_DIR, type GenerateFlags } from './generate.js';
 import { generateWithTests } from './checkedGeneration.js';
 
-export async function runGenerateWithTests(sentence: string, o: GenerateFlags): Promise<void> {
+export async function runGenerateWithTests(sentence: string, tests: string[], o: GenerateFlags): Promise<void> {
   // Bad tests are refused before the model loads (one line, exit 2).
-  await checkTests(o.test);
+  await checkTests(tests);
   applyPrecision(o.precision);
   const loaded = loadModel(o.model ?? DEFAULT_MODEL_DIR);
   const generator = new Generator(loaded);
@@ -22,13 +22,13 @@ export async function runGenerateWithTests(sentence: string, o: GenerateFlags): 
     guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed,
   };
   const t0 = performance.now();
-  const r = await generateWithTests(generator, sentence, opts, o.test, o.tries ?? DEFAULT_TRIES);
-  const note = describeTestFilter(r, o.test.length);
+  const r = await generateWithTests(generator, sentence, opts, tests, o.tries ?? DEFAULT_TRIES);
+  const note = describeTestFilter(r, tests.length);
   if (o.json) {
     process.stdout.write(JSON.stringify({
       prompt: sentence, code: r.code,
       tests: {
-        tests: o.test, passed: r.passed, candidate: r.index + 1, origin: r.origin, binding: r.binding, tried: r.tried, considered: r.considered, tries: r.tries,
+        tests, passed: r.passed, candidate: r.index + 1, origin: r.origin, binding: r.binding, tried: r.tried, considered: r.considered, tries: r.tries,
         ...(r.samplesSeed === undefined ? {} : { seed: r.samplesSeed }), runs: r.runs, note,
       },
       ms: Math.round(performance.now() - t0),
