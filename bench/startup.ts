@@ -34,6 +34,8 @@ export interface StartupResult {
   cpu: string;
   cores: number;
   node: string;
+  /** The 1-minute load average before and after measuring: on a shared machine other work slows every figure. */
+  loadAverage: { before: number; after: number };
   cold: ColdStart[];
   warm: Omit<ServeLatency, 'code'>;
   /** The same requests to the default ensemble's first member alone (an ensemble decodes with each member in turn). */
@@ -72,6 +74,7 @@ function coldStart(args: string[], runs: number, viaNpx = false): ColdStart {
 
 export async function measureStartup(opts: { runs?: number; requests?: number } = {}): Promise<StartupResult> {
   const runs = opts.runs ?? 10;
+  const before = os.loadavg()[0];
   const cold = [
     coldStart(['generate', STARTUP_PROMPT], runs),
     coldStart(['generate', STARTUP_PROMPT], runs, true),
@@ -89,13 +92,16 @@ export async function measureStartup(opts: { runs?: number; requests?: number } 
       member.remove();
     }
   }
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, cold, warm, warmOneMember, date: new Date().toISOString() };
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version,
+    loadAverage: { before, after: os.loadavg()[0] }, cold, warm, warmOneMember, date: new Date().toISOString(),
+  };
 }
 
 /** Lines for a terminal. */
 export function describeStartup(r: StartupResult): string {
   return [
-    `${r.cpu}, ${r.cores} cores, node ${r.node}`,
+    `${r.cpu}, ${r.cores} cores, node ${r.node}; load average ${r.loadAverage.before.toFixed(2)} before, ${r.loadAverage.after.toFixed(2)} after`,
     ...r.cold.map((c) => `cold  ${c.command}: median ${c.median_ms.toFixed(0)} ms, p90 ${c.p90_ms.toFixed(0)} ms (min ${c.min_ms.toFixed(0)}, ${c.runs} runs)`),
     `warm  POST /api/generate beam ${r.warm.beam}: median ${r.warm.median_ms.toFixed(0)} ms, p90 ${r.warm.p90_ms.toFixed(0)} ms end to end ` +
       `(generation alone ${r.warm.generation_median_ms.toFixed(0)} ms; ${r.warm.requests} requests)`,
