@@ -58,11 +58,11 @@ test('serve page: a sentence in, highlighted code, parse mark and attention out 
   const r = await askInPage(page, sentence, { openAlternatives: true });
   assert.equal(r.prompt, sentence);
   assert.ok(r.code.trim().length > 0, 'shows code');
-  assert.match(r.mark, /^(✓ parses|✗ does not parse)$/);
+  assert.match(r.mark, /^(✓ compiles|✗ does not compile)$/);
   // The page shows what the API answers for the same request (the model is deterministic with beam search).
   const api = await (await fetch(`${url}api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt: sentence, beam: 5 }) })).json() as { code: string; valid: boolean; alternatives: string[]; tokens: string[] };
   assert.equal(r.code.trim(), api.code.trim());
-  assert.equal(r.mark, api.valid ? '✓ parses' : '✗ does not parse');
+  assert.equal(r.mark, api.valid ? '✓ compiles' : '✗ does not compile');
   assert.equal(r.alternatives, api.alternatives.length);
   assert.ok(r.attentionRows >= api.tokens.length && r.attentionRows > 0, `attention rows ${r.attentionRows}`);
   assert.deepEqual(r.attentionWords, sentence.split(' '));

@@ -83,7 +83,7 @@ function codeBlock(spans, code) {
 
 function validityMark(valid, message) {
   if (valid === null || valid === undefined) return el('span', 'mark unknown', '? not checked');
-  const mark = el('span', valid ? 'mark ok' : 'mark bad', valid ? '✓ parses' : '✗ does not parse');
+  const mark = el('span', valid ? 'mark ok' : 'mark bad', valid ? '✓ compiles' : '✗ does not compile');
   mark.dataset.valid = String(valid);
   if (!valid && message) mark.title = message;
   return mark;
