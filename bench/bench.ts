@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--steps N] [--no-torch] [--profile] [--out FILE]`
+ * `npm run bench [-- --json] [--steps N] [--no-torch] [--no-startup] [--profile] [--out FILE] [--readme README.md]`
  *
  * (a) GEMM GFLOP/s at the seed model's shapes; (b) one full training step
  * (forward, backward, clip, Adam) of the seed-sized model on a synthetic batch
@@ -9,7 +9,9 @@
  * (mixed precision, the default there); and, when python3 with torch is
  * available, the same step in PyTorch run from here, written two ways and each
  * in fp32 and under bf16 autocast, so the ratio compares like with like (same
- * machine, same moment, same BLAS environment) against PyTorch's fastest.
+ * machine, same moment, same BLAS environment) against PyTorch's fastest;
+ * (d) cold starts of the CLI and the warm server with the default model
+ * (bench/startup.ts). --readme rewrites the README's table (bench/benchTable.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
 import { seedConfig } from '../src/model/config.js';
 import { repoRoot } from '../src/paths.js';
+import { benchTable, replaceBenchSection, type BenchResult } from './benchTable.js';
+import { describeStartup, measureStartup, type StartupResult } from './startup.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,6 +34,8 @@ const { values: opts } = parseArgs({
     steps: { type: 'string', default: '7' },
     warmup: { type: 'string', default: '2' },
     'no-torch': { type: 'boolean', default: false },
+    'no-startup': { type: 'boolean', default: false },
+    readme: { type: 'string' },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -208,6 +214,14 @@ const speedup_vs_torch = torch ? tokens_per_s / torch.tokens_per_s : null;
 if (torch) log(`PyTorch's fastest (${torch.variant}, ${torch.precision}): ${torch.step_ms.toFixed(0)} ms/step → en2py (${precision}) is ${speedup_vs_torch!.toFixed(2)}x`);
 else if (torch_note) log(torch_note);
 
+// (d) How long a user waits for one answer: cold CLI starts and the warm server (bench/startup.ts).
+let startup: StartupResult | null = null;
+if (!opts['no-startup']) {
+  log('measuring cold starts and the warm server with the default model ...');
+  startup = await measureStartup();
+  log(describeStartup(startup));
+}
+
 const result = {
   backend: kernelBackend().name,
   backend_detail: kernelBackend().detail,
@@ -233,7 +247,13 @@ const result = {
   torch_variants,
   speedup_vs_torch,
   ...(torch_note ? { torch_note } : {}),
+  startup,
   date: new Date().toISOString(),
 };
 if (opts.json) console.log(JSON.stringify(result));
 if (opts.out) writeFileAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
+if (opts.readme) {
+  const readme = readFileSync(opts.readme, 'utf8');
+  writeFileAtomic(opts.readme, replaceBenchSection(readme, benchTable(result as unknown as BenchResult), opts.readme));
+  log(`rewrote the benchmark table in ${opts.readme}`);
+}
