@@ -87,9 +87,16 @@ void relu(const float* x, float* out, int64_t n) {
   for (int64_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
+// The `accumulate` branch sits outside the loops: written inside, GCC kept the
+// overwriting loop scalar, which made it 4x slower than the accumulating one.
 void reluBackward(const float* y, const float* dy, float* dx, int64_t n, bool accumulate) {
+  if (accumulate) {
 #pragma omp parallel for simd if (n > kParallelMin)
-  for (int64_t i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0.0f) + (y[i] > 0.0f ? dy[i] : 0.0f);
+    for (int64_t i = 0; i < n; i++) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+  } else {
+#pragma omp parallel for simd if (n > kParallelMin)
+    for (int64_t i = 0; i < n; i++) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  }
 }
 
 // murmur3's finaliser over (seed, index): the same 32-bit arithmetic as the reference.
@@ -116,8 +123,13 @@ void dropout(const float* x, float* out, uint8_t* mask, int64_t n, float p, uint
 
 void dropoutBackward(const float* dy, const uint8_t* mask, float* dx, int64_t n, float p, bool accumulate) {
   const float keepScale = 1.0f / (1.0f - p);
+  if (accumulate) {
 #pragma omp parallel for simd if (n > kParallelMin)
-  for (int64_t i = 0; i < n; i++) dx[i] = (accumulate ? dx[i] : 0.0f) + (mask[i] ? dy[i] * keepScale : 0.0f);
+    for (int64_t i = 0; i < n; i++) dx[i] += mask[i] ? dy[i] * keepScale : 0.0f;
+  } else {
+#pragma omp parallel for simd if (n > kParallelMin)
+    for (int64_t i = 0; i < n; i++) dx[i] = mask[i] ? dy[i] * keepScale : 0.0f;
+  }
 }
 
 void permute0213(const float* x, float* out, int64_t d0, int64_t d1, int64_t d2, int64_t d3, bool accumulate) {
