@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -60,6 +61,7 @@ const median = (xs: number[]) => {
 // (a) GEMM
 const rng = new Rng(0);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+const loadAtStart = os.loadavg()[0];
 const info = matmulInfo();
 const precision = resolvePrecision('auto');
 const precisions: Precision[] = info.bf16 ? ['fp32', 'bf16'] : ['fp32'];
@@ -223,6 +225,8 @@ if (!opts['no-startup']) {
 }
 
 const result = {
+  // Other work on the machine skews every figure here: the 1-minute load average before and after.
+  load_average: { start: loadAtStart, end: os.loadavg()[0] },
   backend: kernelBackend().name,
   backend_detail: kernelBackend().detail,
   cpu: cpuModel(),

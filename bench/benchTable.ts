@@ -33,6 +33,7 @@ export interface BenchResult {
   torch_variants: TorchRun[];
   speedup_vs_torch: number | null;
   startup?: { cold: ColdStart[]; warm: Warm; warmOneMember: Warm | null } | null;
+  load_average?: { start: number; end: number };
   date: string;
 }
 
@@ -77,7 +78,8 @@ export function benchTable(r: BenchResult): string {
   const torchNote = r.torch ? '' : ' PyTorch was not found (Debian: `apt-get install python3-torch`), so no ratio was measured.';
   return [
     `Measured ${r.date.slice(0, 10)} on ${r.cpu} (2 cores; oneDNN's ISA \`${r.isa}\`, bf16 products by \`${r.matmul.bf16Impl}\`), ` +
-      `the default precision there being **${r.precision}**${r.openblas_coretype ? `, with \`OPENBLAS_CORETYPE=${r.openblas_coretype}\` set by the environment (it applies to both sides)` : ''}.${torchNote}`,
+      `the default precision there being **${r.precision}**${r.openblas_coretype ? `, with \`OPENBLAS_CORETYPE=${r.openblas_coretype}\` set by the environment (it applies to both sides)` : ''}` +
+      `${r.load_average ? `; load average ${r.load_average.start.toFixed(1)} before, ${r.load_average.end.toFixed(1)} after (other work on the machine slows every row)` : ''}.${torchNote}`,
     '',
     ...rows,
     ...facts,
