@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     const out: Record<string, number> = {};
     for (const w of WAYS) out[w] = rows.filter((r, i) => passes(i, r.chosen[w]!, kind)).length;
     out[`oracle@${n} (some sample passes)`] = rows.filter((r, i) => r.samples.some((_, j) => passes(i, r.beams.length + j, kind))).length;
+    // What `generate --test` with the task's tests would return: the first passing one of the first N candidates (beams, then samples).
+    out[`--test filter, pass@${n} with test filtering (first ${n} of beams then samples)`] = rows.filter((r, i) => [...r.beams, ...r.samples].slice(0, n).some((_, j) => passes(i, j, kind))).length;
     out['samples pass@1 (unbiased, x tasks)'] = Math.round(100 * rows.reduce((s, r, i) => {
       const c = r.samples.filter((_, j) => passes(i, r.beams.length + j, kind)).length;
       return s + passAtK(r.samples.length, c, 1);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     inputRule: 'src/eval/execHarness.ts: the literal argument lists of the calls in the prompt, then 11 generic tuples cut to the arity',
     passedStrict: score('strict'),
     passedBound: score('bound'),
-    passedMeaning: 'tasks (of `tasks`) whose chosen program passes every test; strict = as written, bound = its first function bound to the tested name',
+    passedMeaning: 'tasks (of `tasks`) whose chosen program passes every test; strict = as written, bound = its first function bound to the tested name. The --test row is pass@N WITH test filtering (the tests chose among N programs), not pass@1; tasksDetail lists the passing candidates (indices into the beams, then the samples)',
     meanLargestGroup: Object.fromEntries((['exec-samples', 'exec-beam', 'exec-all'] as const).map((w) => [w, Math.round(100 * rows.reduce((s, r) => s + r.groups[w]!.size, 0) / rows.length) / 100])),
     tasksWithNoExecutableCandidate: Object.fromEntries((['exec-samples', 'exec-beam', 'exec-all'] as const).map((w) => [w, rows.filter((r) => r.groups[w]!.executed === 0).length])),
     latencyMs: {
@@ -163,7 +165,10 @@ async function main(): Promise<void> {
       id: r.task.id,
       chosen: r.chosen,
       strict: Object.fromEntries(WAYS.map((w) => [w, passes(i, r.chosen[w]!, 'strict')])),
-      samplesPassingStrict: r.samples.filter((_, j) => passes(i, r.beams.length + j, 'strict')).length,
+      candidates: r.beams.length + r.samples.length,
+      beams: r.beams.length,
+      passingStrict: [...r.beams, ...r.samples].map((_, j) => j).filter((j) => passes(i, j, 'strict')),
+      passingBound: [...r.beams, ...r.samples].map((_, j) => j).filter((j) => passes(i, j, 'bound')),
       groups: r.groups,
       ms: { beam: Math.round(r.beamMs), samples: Math.round(r.sampleMs), execSamples: Math.round(r.execSamplesMs), execAll: Math.round(r.execAllMs) },
     })),
