@@ -26,7 +26,7 @@ import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
 import { seedConfig } from '../src/model/config.js';
 import { repoRoot } from '../src/paths.js';
-import { benchTable, replaceBenchSection, type BenchResult } from './benchTable.js';
+import { benchTable, latencyTable, LATENCY_END, LATENCY_START, replaceBenchSection, replaceSection, type BenchResult, type StartupFile } from './benchTable.js';
 import { describeStartup, measureStartup, type StartupResult } from './startup.js';
 
 const { values: opts } = parseArgs({
@@ -256,8 +256,13 @@ const result = {
 };
 if (opts.json) console.log(JSON.stringify(result));
 if (opts.out) writeFileAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
+// The latency measurements also go to results/startup.json (beside --out), the file the README's Web app section cites.
+const startupFile = opts.out && startup ? path.join(path.dirname(opts.out), 'startup.json') : null;
+if (startupFile) writeFileAtomic(startupFile, JSON.stringify(startup, null, 2) + '\n');
 if (opts.readme) {
-  const readme = readFileSync(opts.readme, 'utf8');
-  writeFileAtomic(opts.readme, replaceBenchSection(readme, benchTable(result as unknown as BenchResult), opts.readme));
-  log(`rewrote the benchmark table in ${opts.readme}`);
+  let readme = readFileSync(opts.readme, 'utf8');
+  readme = replaceBenchSection(readme, benchTable(result as unknown as BenchResult), opts.readme);
+  if (startup) readme = replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(startup as unknown as StartupFile), opts.readme);
+  writeFileAtomic(opts.readme, readme);
+  log(`rewrote the benchmark${startup ? ' and latency' : ''} tables in ${opts.readme}`);
 }

@@ -1,7 +1,7 @@
 // How long a user waits for one answer: the CLI started afresh (a new node
 // process that loads the default model, decodes and compiles the candidates), and
 // the server answering when warm.
-//   node dist/bench/startup.js [--runs 10] [--requests 20] [--out results/startup.json]
+//   node dist/bench/startup.js [--runs 10] [--requests 20] [--out results/startup.json] [--readme README.md]
 // `measureStartup()` is what `npm run bench` calls. Each command is run once
 // first, unrecorded, so that the files are in the page cache: "cold" is a cold
 // process, not a cold disk.
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../src/paths.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { measureServeLatency, quantile, type ServeLatency } from './serveLatency.js';
+import { latencyTable, LATENCY_END, LATENCY_START, replaceSection, type StartupFile } from './benchTable.js';
 
 export const STARTUP_PROMPT = 'write a python function to add two numbers';
 const CLI = path.join(repoRoot, 'dist', 'src', 'cli.js');
@@ -110,8 +111,12 @@ export function describeStartup(r: StartupResult): string {
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, requests: { type: 'string', default: '20' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, requests: { type: 'string', default: '20' }, out: { type: 'string' }, readme: { type: 'string' } } });
   const r = await measureStartup({ runs: Number(values.runs), requests: Number(values.requests) });
   console.log(describeStartup(r));
   if (values.out) writeFileAtomic(values.out, JSON.stringify(r, null, 2) + '\n');
+  if (values.readme) {
+    const readme = readFileSync(values.readme, 'utf8');
+    writeFileAtomic(values.readme, replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(r as unknown as StartupFile), values.readme));
+  }
 }

@@ -1,10 +1,11 @@
-// The README's benchmark table is written from results/bench.json by
-// `npm run bench -- --out results/bench.json --readme README.md`: it must match.
+// The README's benchmark and latency tables are written from results/bench.json and
+// results/startup.json by `npm run bench -- --out results/bench.json --readme README.md`:
+// they must match those files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH_END, BENCH_START, benchTable, replaceBenchSection, type BenchResult } from '../../bench/benchTable.js';
+import { BENCH_END, BENCH_START, benchTable, latencyTable, LATENCY_END, LATENCY_START, replaceBenchSection, replaceSection, type BenchResult, type StartupFile } from '../../bench/benchTable.js';
 import { repoRoot } from '../helpers.js';
 
 const sample: BenchResult = {
@@ -35,7 +36,7 @@ test('replacing the section keeps the markers and everything around them', () =>
   const readme = `before\n${BENCH_START}\nold\n${BENCH_END}\nafter\n`;
   const out = replaceBenchSection(readme, 'new table');
   assert.equal(out, `before\n${BENCH_START}\n\nnew table\n\n${BENCH_END}\nafter\n`);
-  assert.throws(() => replaceBenchSection('no markers', 'x', 'X.md'), /X\.md: the benchmark markers/);
+  assert.throws(() => replaceBenchSection('no markers', 'x', 'X.md'), /X\.md: the markers/);
 });
 
 test('README.md holds exactly the table results/bench.json gives', () => {
@@ -44,4 +45,13 @@ test('README.md holds exactly the table results/bench.json gives', () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   assert.equal(readme, replaceBenchSection(readme, benchTable(result)),
     'the README benchmark table differs from results/bench.json: run npm run bench -- --out results/bench.json --readme README.md');
+});
+
+test('README.md holds exactly the latency table results/startup.json gives', () => {
+  const root = repoRoot();
+  const startup = JSON.parse(readFileSync(path.join(root, 'results', 'startup.json'), 'utf8')) as StartupFile;
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  assert.equal(readme, replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(startup)),
+    'the README latency table differs from results/startup.json: run npm run bench -- --out results/bench.json --readme README.md');
+  assert.match(latencyTable(startup), /\| `en2py generate .*`, cold \| [\d,]+ ms \|/);
 });
