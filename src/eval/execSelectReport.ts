@@ -1,0 +1,49 @@
+/**
+ * The README's table of choosing by execution against beam search, made from
+ * the result files of bench/execSelect.ts (results/exec-select/*.json), so a
+ * test can keep the README equal to them.
+ */
+
+export interface ExecSelectSummary {
+  what: string;
+  protocol: string;
+  command: string;
+  tasks: number;
+  samples: number;
+  passedStrict: Record<string, number>;
+  passedBound: Record<string, number>;
+  latencyMs: Record<string, { median: number; p90: number; max: number; mean: number }>;
+}
+
+/** Columns: [heading, key in passedStrict/passedBound (with N = the sample count)]. */
+const COLUMNS: Array<[string, (n: number) => string]> = [
+  ['beam 5 + parse rerank (default)', () => 'beam'],
+  ['exec over N samples', () => 'exec-samples'],
+  ['exec over the beams', () => 'exec-beam'],
+  ['exec over beams + samples', () => 'exec-all'],
+  ['most likely sample', () => 'first-sample'],
+  ['oracle@N: some sample passes', (n) => `oracle@${n} (some sample passes)`],
+  ['`--test` filter: pass@N with test filtering', (n) => `--test filter, pass@${n} with test filtering (first ${n} of beams then samples)`],
+];
+
+export function execSelectHeader(): string {
+  return `| validation set (tasks), passes strict / bound | ${COLUMNS.map(([h]) => h).join(' | ')} | result file |\n| --- |${' ---: |'.repeat(COLUMNS.length)} --- |`;
+}
+
+/** One row: `label` names the set; each cell "strict / bound" tasks passed. */
+export function execSelectRow(label: string, file: string, s: ExecSelectSummary): string {
+  const cells = COLUMNS.map(([, key]) => {
+    const k = key(s.samples);
+    if (!(k in s.passedStrict) || !(k in s.passedBound)) throw new Error(`${file}: no "${k}" in passedStrict/passedBound`);
+    return `${s.passedStrict[k]} / ${s.passedBound[k]}`;
+  });
+  return `| ${label} (${s.tasks}) | ${cells.join(' | ')} | \`${file}\` |`;
+}
+
+/** Median latency per prompt, e.g. "beam 417 ms, exec over samples 1,594 ms (p90 2,294 ms)". */
+export function execSelectLatency(s: ExecSelectSummary): string {
+  const l = s.latencyMs;
+  const f = (x: number) => x.toLocaleString('en-US');
+  const ex = l['exec-samples total (samples + their signatures)'];
+  return `beam ${f(l.beamGeneration.median)} ms, exec over ${s.samples} samples ${f(ex.median)} ms (p90 ${f(ex.p90)} ms, max ${f(ex.max)} ms)`;
+}
