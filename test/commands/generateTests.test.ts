@@ -4,7 +4,7 @@
 // pass through a bound name; the API's pass path runs on stubbed candidates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_REPEATS, type Generation } from '../../src/decode/generator.js';
 import { DEFAULT_BEAM } from '../../src/decode/search.js';
@@ -63,6 +63,13 @@ test('generate --test, --select exec and the API tests field on a tiny model', {
   assert.equal(exec.status, 0, exec.stderr);
   assert.match(exec.stderr, /^note: chosen by execution: /);
   assert.equal(typeof JSON.parse(exec.stdout).code, 'string');
+
+  // Batch mode chooses by execution for every prompt (one sandbox queue for all).
+  const prompts = path.join(tempDir(t), 'prompts.jsonl');
+  writeFileSync(prompts, '{"id": 1, "prompt": "write a python function to add 2 to a number"}\n{"id": 2, "prompt": "write a python function to multiply 4 by a number"}\n');
+  const batch = en2py(['generate', '--model', model, '--select', 'exec', '--input', prompts]);
+  assert.equal(batch.status, 0, batch.stderr);
+  assert.deepEqual(batch.stdout.trim().split('\n').map((l) => JSON.parse(l).id), [1, 2]);
 
   // eval --select exec scores the one chosen program per problem (pass@1), not the samples it was chosen from.
   const evalOut = en2py(['eval', '--model', model, '--benchmark', path.join(repoRoot(), 'benchmarks', 'en2py-bench.jsonl'), '--limit', '2', '--samples', '3', '--select', 'exec', '--json', '--out', tempDir(t)]);
