@@ -12,7 +12,7 @@ void adam(float* param, const float* grad, float* m, float* v, int64_t n, float 
   const float bc1 = 1.0f - (float)std::pow((double)beta1, step);
   const float bc2Sqrt = (float)std::sqrt(1.0 - std::pow((double)beta2, step));
   const float stepSize = lr / bc1;
-#pragma omp parallel for simd if (n > (1 << 15))
+#pragma omp parallel for simd if (n > kParallelMin)
   for (int64_t i = 0; i < n; i++) {
     float g = grad[i];
     if (weightDecay != 0.0f) {

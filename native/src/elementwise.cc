@@ -5,7 +5,7 @@
 
 namespace en2py {
 
-static constexpr int64_t kParallelMin = 1 << 15;
+
 
 // out[i] (+)= op(a[i], b[i % m]); b is either as long as a or one row broadcast over its rows.
 template <typename Op>

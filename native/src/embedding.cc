@@ -6,7 +6,7 @@
 namespace en2py {
 
 void embedding(const float* table, const int32_t* ids, float* out, int64_t n, int64_t dim, int64_t vocab) {
-#pragma omp parallel for if (n * dim > (1 << 15))
+#pragma omp parallel for if (n * dim > kParallelMin)
   for (int64_t i = 0; i < n; i++) {
     const int32_t id = ids[i];
     if (id < 0 || id >= vocab) std::memset(out + i * dim, 0, dim * sizeof(float));

@@ -8,7 +8,7 @@ namespace en2py {
 
 void layerNorm(const float* x, const float* gamma, const float* beta, float* out,
                float* mean, float* rstd, int64_t rows, int64_t cols, float eps) {
-#pragma omp parallel for if (rows * cols > (1 << 15))
+#pragma omp parallel for if (rows * cols > kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
     float* o = out + r * cols;
@@ -30,7 +30,7 @@ void layerNorm(const float* x, const float* gamma, const float* beta, float* out
 void layerNormBackward(const float* dy, const float* x, const float* gamma, const float* mean,
                        const float* rstd, float* dx, float* dgamma, float* dbeta,
                        int64_t rows, int64_t cols, bool accumulateDx, bool accumulateParams) {
-  const int threads = rows * cols > (1 << 15) ? omp_get_max_threads() : 1;
+  const int threads = rows * cols > kParallelMin ? omp_get_max_threads() : 1;
   // Each thread sums its own dgamma/dbeta; they are added up at the end.
   std::vector<float> partial((size_t)threads * 2 * cols, 0.0f);
 #pragma omp parallel num_threads(threads)

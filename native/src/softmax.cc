@@ -10,7 +10,7 @@ namespace en2py {
 void softmax(const float* x, float* out, int64_t rows, int64_t cols, const float* mask,
              int64_t maskDiv, int64_t maskRows, int64_t causalTq) {
   const float negInf = -std::numeric_limits<float>::infinity();
-#pragma omp parallel for if (rows * cols > (1 << 15))
+#pragma omp parallel for if (rows * cols > kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x + r * cols;
     float* o = out + r * cols;
@@ -42,7 +42,7 @@ void softmax(const float* x, float* out, int64_t rows, int64_t cols, const float
 }
 
 void softmaxBackward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols, bool accumulate) {
-#pragma omp parallel for if (rows * cols > (1 << 15))
+#pragma omp parallel for if (rows * cols > kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* yr = y + r * cols;
     const float* dyr = dy + r * cols;
