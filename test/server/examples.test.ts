@@ -20,7 +20,11 @@ const { examples } = JSON.parse(readFileSync(path.join(root, 'src', 'server', 'p
 test('examples.json: every README generate command uses one of its prompts', () => {
   assert.ok(examples.length >= 3);
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const used = [...readme.matchAll(/en2py generate\b[^\n"]*"([^"]+)"/g)].map((m) => m[1]);
+  // Command lines (in code blocks: a line that starts with the command); the sentence is the last quoted
+  // argument (earlier ones are option values, e.g. --test "assert ...").
+  const used = [...readme.matchAll(/^(?:npx )?en2py generate\b([^\n]*)/gm)]
+    .map((m) => [...m[1].replace(/#.*$/, '').matchAll(/"([^"]+)"/g)].map((q) => q[1]).at(-1))
+    .filter((p): p is string => p !== undefined);
   assert.ok(used.length >= 2, 'the README shows generate with a sentence');
   for (const prompt of used) assert.ok(examples.some((e) => e.prompt === prompt), `the README's "${prompt}" is not in examples.json`);
 });
