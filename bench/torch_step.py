@@ -41,25 +41,36 @@ torch.set_num_threads(args.threads)
 D, H, FF, L, DROP, MAXLEN = 256, 8, 512, 3, 0.1, 512
 
 
-class Seq2Seq(nn.Module):
+class Embedded(nn.Module):
+    """Token embeddings scaled by sqrt(d) plus learned positions, then dropout; the output projection. Shared by both variants."""
+
     def __init__(self):
         super().__init__()
         self.src_embed = nn.Embedding(args.src_vocab, D, padding_idx=0)
         self.tgt_embed = nn.Embedding(args.tgt_vocab, D, padding_idx=0)
         self.src_pos = nn.Embedding(MAXLEN, D)
         self.tgt_pos = nn.Embedding(MAXLEN, D)
+        self.out = nn.Linear(D, args.tgt_vocab)
+        self.drop = nn.Dropout(DROP)
+
+    def embed(self, src, tgt_in):
+        s = self.drop(self.src_embed(src) * math.sqrt(D) + self.src_pos.weight[: src.shape[1]])
+        t = self.drop(self.tgt_embed(tgt_in) * math.sqrt(D) + self.tgt_pos.weight[: tgt_in.shape[1]])
+        return s, t
+
+
+class Seq2Seq(Embedded):
+    def __init__(self):
+        super().__init__()
         self.transformer = nn.Transformer(
             d_model=D, nhead=H, num_encoder_layers=L, num_decoder_layers=L,
             dim_feedforward=FF, dropout=DROP, batch_first=True, norm_first=False)
         # Post-norm layers need no final norm (en2py has none): make them identities.
         self.transformer.encoder.norm = None
         self.transformer.decoder.norm = None
-        self.out = nn.Linear(D, args.tgt_vocab)
-        self.drop = nn.Dropout(DROP)
 
     def forward(self, src, tgt_in):
-        s = self.drop(self.src_embed(src) * math.sqrt(D) + self.src_pos.weight[: src.shape[1]])
-        t = self.drop(self.tgt_embed(tgt_in) * math.sqrt(D) + self.tgt_pos.weight[: tgt_in.shape[1]])
+        s, t = self.embed(src, tgt_in)
         causal = self.transformer.generate_square_subsequent_mask(tgt_in.shape[1])
         src_pad = src == 0
         y = self.transformer(s, t, tgt_mask=causal, src_key_padding_mask=src_pad, memory_key_padding_mask=src_pad)
@@ -101,23 +112,16 @@ class Layer(nn.Module):
         return self.norms[-1](x + self.drop(self.ff(x)))
 
 
-class Seq2SeqModules(nn.Module):
+class Seq2SeqModules(Embedded):
     """Seq2Seq with the transformer written layer by layer (no fused nn.Transformer)."""
 
     def __init__(self):
         super().__init__()
-        self.src_embed = nn.Embedding(args.src_vocab, D, padding_idx=0)
-        self.tgt_embed = nn.Embedding(args.tgt_vocab, D, padding_idx=0)
-        self.src_pos = nn.Embedding(MAXLEN, D)
-        self.tgt_pos = nn.Embedding(MAXLEN, D)
         self.enc = nn.ModuleList(Layer(False) for _ in range(L))
         self.dec = nn.ModuleList(Layer(True) for _ in range(L))
-        self.out = nn.Linear(D, args.tgt_vocab)
-        self.drop = nn.Dropout(DROP)
 
     def forward(self, src, tgt_in):
-        s = self.drop(self.src_embed(src) * math.sqrt(D) + self.src_pos.weight[: src.shape[1]])
-        t = self.drop(self.tgt_embed(tgt_in) * math.sqrt(D) + self.tgt_pos.weight[: tgt_in.shape[1]])
+        s, t = self.embed(src, tgt_in)
         Tt = tgt_in.shape[1]
         src_mask = torch.zeros(src.shape, dtype=torch.float32).masked_fill(src == 0, float("-inf"))[:, None, None, :]
         causal = torch.triu(torch.full((Tt, Tt), float("-inf")), diagonal=1)
