@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { K, kernelBackend } from '../src/tensor/kernels/index.js';
+import { engineEnvironment } from '../src/tensor/kernels/native.js';
 import { Rng, tidy, backward, clipGradNorm, Adam, noGrad, setPrecision, resolvePrecision, matmulInfo, type Precision } from '../src/tensor/index.js';
 import { argmax } from '../src/decode/logits.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
@@ -198,7 +199,10 @@ if (!opts['no-torch']) {
       const label = `${variant}${bf16 ? ' bf16 autocast' : ' fp32'}`;
       log(`running the PyTorch reference (${label}) with ${py} ...`);
       const args = [script, '--steps', String(steps), '--warmup', String(warmup), '--variant', variant, ...(bf16 ? ['--bf16'] : [])];
-      const r = spawnSync(py, args, { encoding: 'utf8' });
+      // PyTorch runs with the user's environment, not the OpenMP settings en2py chose for itself.
+      const env = { ...process.env };
+      for (const key of engineEnvironment) delete env[key];
+      const r = spawnSync(py, args, { encoding: 'utf8', env });
       if (r.status !== 0) {
         torch_note += `PyTorch ${label} failed: ${r.stderr.slice(-300)} `;
         continue;

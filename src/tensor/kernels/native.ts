@@ -24,6 +24,12 @@ export interface BlasInfo {
 /** Where the built addon is (EN2PY_ADDON_PATH overrides it, e.g. to test the fallback). */
 export const addonPath = process.env.EN2PY_ADDON_PATH || path.join(repoRoot, 'native', 'build', 'Release', 'en2py_native.node');
 
+/**
+ * The environment variables en2py set for itself (not the user): the benchmark
+ * runs PyTorch without them, with the defaults a PyTorch user would have.
+ */
+export const engineEnvironment: string[] = [];
+
 export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo } } | { error: string } {
   if (!existsSync(addonPath)) return { error: `the native addon is not built (${addonPath} is missing)` };
   // Idle OpenMP threads sleep instead of spinning (unless the user chose otherwise):
@@ -36,7 +42,11 @@ export function loadNativeKernels(): { kernels: Kernels & { blasInfo(): BlasInfo
   // the addon loads; libgomp reads GOMP_SPINCOUNT.
   if (process.env.OMP_WAIT_POLICY === undefined) {
     process.env.OMP_WAIT_POLICY = 'PASSIVE';
-    process.env.GOMP_SPINCOUNT ??= '1000';
+    engineEnvironment.push('OMP_WAIT_POLICY');
+    if (process.env.GOMP_SPINCOUNT === undefined) {
+      process.env.GOMP_SPINCOUNT = '1000';
+      engineEnvironment.push('GOMP_SPINCOUNT');
+    }
   }
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
