@@ -27,7 +27,7 @@ import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
 import { seedConfig } from '../src/model/config.js';
 import { repoRoot } from '../src/paths.js';
-import { benchTable, latencyTable, LATENCY_END, LATENCY_START, replaceBenchSection, replaceSection, type BenchResult, type StartupFile } from './benchTable.js';
+import { benchTable, latencyTable, replaceBenchSection, replaceLatencySection, type BenchResult, type StartupFile } from './benchTable.js';
 import { describeStartup, measureStartup, type StartupResult } from './startup.js';
 
 const { values: opts } = parseArgs({
@@ -266,7 +266,7 @@ if (startupFile) writeFileAtomic(startupFile, JSON.stringify(startup, null, 2) +
 if (opts.readme) {
   let readme = readFileSync(opts.readme, 'utf8');
   readme = replaceBenchSection(readme, benchTable(result as unknown as BenchResult), opts.readme);
-  if (startup) readme = replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(startup as unknown as StartupFile), opts.readme);
+  if (startup) readme = replaceLatencySection(readme, latencyTable(startup as unknown as StartupFile), opts.readme);
   writeFileAtomic(opts.readme, readme);
   log(`rewrote the benchmark${startup ? ' and latency' : ''} tables in ${opts.readme}`);
 }

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../src/paths.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { measureServeLatency, quantile, type ServeLatency } from './serveLatency.js';
-import { latencyTable, LATENCY_END, LATENCY_START, replaceSection, type StartupFile } from './benchTable.js';
+import { latencyTable, replaceLatencySection, type StartupFile } from './benchTable.js';
 
 export const STARTUP_PROMPT = 'write a python function to add two numbers';
 const CLI = path.join(repoRoot, 'dist', 'src', 'cli.js');
@@ -117,6 +117,6 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   if (values.out) writeFileAtomic(values.out, JSON.stringify(r, null, 2) + '\n');
   if (values.readme) {
     const readme = readFileSync(values.readme, 'utf8');
-    writeFileAtomic(values.readme, replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(r as unknown as StartupFile), values.readme));
+    writeFileAtomic(values.readme, replaceLatencySection(readme, latencyTable(r as unknown as StartupFile), values.readme));
   }
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH_END, BENCH_START, benchTable, latencyTable, LATENCY_END, LATENCY_START, replaceBenchSection, replaceSection, type BenchResult, type StartupFile } from '../../bench/benchTable.js';
+import { BENCH_END, BENCH_START, benchTable, latencyTable, replaceBenchSection, replaceLatencySection, type BenchResult, type StartupFile } from '../../bench/benchTable.js';
 import { repoRoot } from '../helpers.js';
 
 const sample: BenchResult = {
@@ -51,7 +51,7 @@ test('README.md holds exactly the latency table results/startup.json gives', () 
   const root = repoRoot();
   const startup = JSON.parse(readFileSync(path.join(root, 'results', 'startup.json'), 'utf8')) as StartupFile;
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  assert.equal(readme, replaceSection(readme, LATENCY_START, LATENCY_END, latencyTable(startup)),
+  assert.equal(readme, replaceLatencySection(readme, latencyTable(startup)),
     'the README latency table differs from results/startup.json: run npm run bench -- --out results/bench.json --readme README.md');
   assert.match(latencyTable(startup), /\| `en2py generate .*`, cold \| [\d,]+ ms \|/);
 });
