@@ -16,7 +16,7 @@ import { K } from '../kernels/index.js';
 import { bf16Weight } from '../precision.js';
 import { allocate, isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { checkCrossEntropyOptions, type CrossEntropyOptions, type CrossEntropyResult } from './loss.js';
+import { crossEntropySetup, passGradient, type CrossEntropyOptions, type CrossEntropyResult } from './loss.js';
 
 /**
  * Rows per block: about 8 MB of logits (240 rows at a vocabulary of 8,449). Smaller
@@ -34,10 +34,7 @@ export function linearCrossEntropy(
   if (x.shape[x.rank - 1] !== D) throw new Error(`linearCrossEntropy: input has ${x.shape[x.rank - 1]} features, weight expects ${D}`);
   const rows = x.size / D;
   if (targets.length !== rows) throw new Error(`linearCrossEntropy: ${targets.length} targets for ${rows} rows`);
-  const { ignoreIndex, smoothing, gamma, weights } = checkCrossEntropyOptions(V, opts);
-  let expectedWeight = 0;
-  for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < V) expectedWeight += weights ? weights[t] : 1;
-  const gradScale = expectedWeight > 0 ? 1 / expectedWeight : 0;
+  const { ignoreIndex, smoothing, gamma, weights, gradScale } = crossEntropySetup(V, targets, opts);
 
   const k = K();
   const wantGrad = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || !!bias?.requiresGrad);
@@ -74,20 +71,9 @@ export function linearCrossEntropy(
     const parents = bias ? [x, weight, bias] : [x, weight];
     record(loss, parents, () => {
       const seed = loss.grad![0];
-      const give = (t: Tensor, g: Float32Array | null) => {
-        if (!g) return;
-        if (!t.grad && !t.gradReady && seed === 1 && t.scoped) {
-          // First gradient to arrive: hand the buffer over instead of copying it.
-          t.grad = g;
-          t.gradReady = true;
-          return;
-        }
-        const slot = t.gradSlot();
-        k.scale(g, slot.g, t.size, seed, slot.accumulate);
-      };
-      give(x, dx);
-      give(weight, dW);
-      if (bias) give(bias, db);
+      if (dx) passGradient(x, dx, x.scoped, seed);
+      if (dW) passGradient(weight, dW, true, seed);
+      if (db && bias) passGradient(bias, db, true, seed);
     });
   }
   return { loss, lossSum, weightSum };

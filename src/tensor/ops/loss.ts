@@ -27,8 +27,12 @@ export interface CrossEntropyResult {
   weightSum: number;
 }
 
-/** The options with their defaults, checked (shared with linearCrossEntropy). */
-export function checkCrossEntropyOptions(vocab: number, opts: CrossEntropyOptions) {
+/**
+ * The options with their defaults, checked, and the gradient's scale: the weight
+ * sum is known before the pass (from the targets), so the kernel can divide the
+ * gradient by it itself. Shared with linearCrossEntropy.
+ */
+export function crossEntropySetup(vocab: number, targets: Int32Array, opts: CrossEntropyOptions) {
   const smoothing = opts.labelSmoothing ?? 0;
   const gamma = opts.focalGamma ?? 0;
   const ignoreIndex = opts.ignoreIndex ?? -100;
@@ -39,39 +43,44 @@ export function checkCrossEntropyOptions(vocab: number, opts: CrossEntropyOption
   if (weights && weights.length !== vocab) {
     throw new Error(`crossEntropy: ${weights.length} class weights for a vocabulary of ${vocab}`);
   }
-  return { smoothing, gamma, ignoreIndex, weights };
+  let expectedWeight = 0;
+  for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < vocab) expectedWeight += weights ? weights[t] : 1;
+  return { smoothing, gamma, ignoreIndex, weights, gradScale: expectedWeight > 0 ? 1 / expectedWeight : 0 };
+}
+
+/**
+ * Backward of a loss whose gradient was computed during the forward pass: `g`
+ * (allocated in the arena when `gScoped`) times the incoming gradient `seed`
+ * becomes t's gradient. The first gradient to arrive takes the buffer itself
+ * instead of a copy, when the buffer lives exactly as long as t.
+ */
+export function passGradient(t: Tensor, g: Float32Array, gScoped: boolean, seed: number): void {
+  if (!t.grad && !t.gradReady && gScoped === t.scoped) {
+    t.grad = g;
+    t.gradReady = true;
+    if (seed !== 1) K().scale(g, g, t.size, seed, false);
+    return;
+  }
+  const slot = t.gradSlot();
+  K().scale(g, slot.g, t.size, seed, slot.accumulate);
 }
 
 export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEntropyOptions = {}): CrossEntropyResult {
   const vocab = logits.shape[logits.rank - 1];
   const rows = logits.size / vocab;
   if (targets.length !== rows) throw new Error(`crossEntropy: ${targets.length} targets for ${rows} rows`);
-  const { smoothing, gamma, ignoreIndex, weights } = checkCrossEntropyOptions(vocab, opts);
-  // The weight sum is known before the pass, so the kernel can scale the gradient itself.
-  let expectedWeight = 0;
-  for (const t of targets) if (t !== ignoreIndex && t >= 0 && t < vocab) expectedWeight += weights ? weights[t] : 1;
+  const { smoothing, gamma, ignoreIndex, weights, gradScale } = crossEntropySetup(vocab, targets, opts);
 
   const wantGrad = isGradEnabled() && logits.requiresGrad;
   // Backward hands this buffer to the logits as their gradient.
   const grad = wantGrad ? allocate(logits.size, logits.scoped) : null;
   const result = new Float64Array(2);
-  K().crossEntropy(logits.data, targets, rows, vocab, ignoreIndex, smoothing, gamma, weights, grad,
-    expectedWeight > 0 ? 1 / expectedWeight : 0, result);
+  K().crossEntropy(logits.data, targets, rows, vocab, ignoreIndex, smoothing, gamma, weights, grad, gradScale, result);
   const [lossSum, weightSum] = result;
   const loss = Tensor.empty([1]);
   loss.data[0] = weightSum > 0 ? lossSum / weightSum : 0;
   if (grad) {
-    record(loss, [logits], () => {
-      const seed = loss.grad![0];
-      if (!logits.grad && !logits.gradReady) {
-        logits.grad = grad;
-        logits.gradReady = true;
-        if (seed !== 1) K().scale(grad, grad, logits.size, seed, false);
-      } else {
-        const { g, accumulate } = logits.gradSlot();
-        K().scale(grad, g, logits.size, seed, accumulate);
-      }
-    });
+    record(loss, [logits], () => passGradient(logits, grad, logits.scoped, loss.grad![0]));
   }
   return { loss, lossSum, weightSum };
 }
