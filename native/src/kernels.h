@@ -12,10 +12,7 @@ namespace en2py {
 // Element-wise kernels split arrays over the cores only from this many elements:
 // below it, waking the sleeping OpenMP threads (OMP_WAIT_POLICY=PASSIVE) costs
 // more than the second core saves.
-#ifndef EN2PY_PARALLEL_MIN
-#define EN2PY_PARALLEL_MIN (1 << 15)
-#endif
-constexpr int64_t kParallelMin = EN2PY_PARALLEL_MIN;
+constexpr int64_t kParallelMin = 1 << 15;
 
 // The precision of matrix products. In bf16 mode, products that are not tiny take
 // their inputs rounded to bfloat16 (accumulating and writing float32), on the

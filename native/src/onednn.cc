@@ -42,7 +42,7 @@ memory::desc describe(const StridedMatrix& m, int rows, int cols, int n1, int n2
 }
 
 struct Key {
-  std::array<int64_t, 23> v;
+  std::array<int64_t, 21> v;
   bool operator<(const Key& o) const { return v < o.v; }
 };
 
@@ -67,7 +67,7 @@ Entry* primitiveFor(int M, int N, int K, float alpha, const StridedMatrix& A, co
   std::memcpy(&ab, &alphaBits, 4);
   std::memcpy(&bb, &betaBits, 4);
   const Key key{{M, N, K, ab, bb, (int64_t)A.type, A.trans, A.ld, A.s1, A.s2, (int64_t)B.type, B.trans, B.ld, B.s1,
-                 B.s2, ldc, cS1, cS2, n1, n2, omp_get_max_threads(), 0, 0}};
+                 B.s2, ldc, cS1, cS2, n1, n2, omp_get_max_threads()}};
   auto& entries = cache();
   auto found = entries.find(key);
   if (found != entries.end()) return found->second.get();

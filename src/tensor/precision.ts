@@ -26,9 +26,10 @@ function bf16MinMacs(): number {
 }
 
 export function setPrecision(p: Precision): void {
-  if (p === 'bf16' && kernelBackend().name === 'native' && !K().matmulInfo().bf16) {
+  const info = p === 'bf16' && kernelBackend().name === 'native' ? K().matmulInfo() : null;
+  if (info && !info.bf16) {
     // Allowed (oneDNN emulates it), but the user should know it will be slow.
-    process.emitWarning(`bf16 was asked for, but this CPU has no bf16 units (${K().matmulInfo().isa}); it will be slow`, {
+    process.emitWarning(`bf16 was asked for, but this CPU has no bf16 units (${info.isa}); it will be slow`, {
       code: 'EN2PY_SLOW_BF16',
     });
   }
