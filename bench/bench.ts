@@ -47,13 +47,6 @@ const warmup = Number(opts.warmup);
 const log = (msg: string) => {
   if (!opts.json) console.log(msg);
 };
-const cpuModel = () => {
-  try {
-    return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-};
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -233,7 +226,7 @@ const result = {
   load_average: { start: loadAtStart, end: os.loadavg()[0] },
   backend: kernelBackend().name,
   backend_detail: kernelBackend().detail,
-  cpu: cpuModel(),
+  cpu: os.cpus()[0]?.model ?? 'unknown', // as bench/startup.ts records it
   isa: info.isa,
   matmul: info,
   precision,
