@@ -28,14 +28,15 @@ export function splitCleaned(cleaned: CleanResult & { format: DataFormat }, opts
 }
 
 /** Vocabularies from the training split only: English words, and Python model tokens with subword fallbacks. */
-export function buildVocabularies(train: readonly CleanPair[], opts: { minFreq: number; bpeMerges?: number; numberSlots?: boolean }): { en: Vocab; py: Vocab; bpe?: Bpe } {
+export function buildVocabularies(train: readonly CleanPair[], opts: { minFreq: number; maxVocab?: number | null; bpeMerges?: number; numberSlots?: boolean }): { en: Vocab; py: Vocab; bpe?: Bpe } {
   const slots = opts.numberSlots ?? false;
   const seen = train.map((p) => pairTokens(p.description, p.code, slots));
   // Every slot token is kept, even one too rare to pass minFreq, so any sentence's numbers can be copied.
   const always = slots ? allSlotTokens() : [];
-  const en = Vocab.build(seen.map((s) => s.words), { minFreq: opts.minFreq, always });
+  const maxSize = opts.maxVocab ?? undefined;
+  const en = Vocab.build(seen.map((s) => s.words), { minFreq: opts.minFreq, always, maxSize });
   const trainTokens = seen.map((s) => s.code);
   const bpe = opts.bpeMerges ? Bpe.learn(subwordWords(trainTokens), { merges: opts.bpeMerges, minFreq: opts.minFreq }) : undefined;
-  const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: opts.minFreq, always: [...codeVocabBase(), ...always] });
+  const py = Vocab.build(trainTokens.map((t) => vocabCandidates(t, bpe)), { minFreq: opts.minFreq, always: [...codeVocabBase(), ...always], maxSize });
   return { en, py, bpe };
 }

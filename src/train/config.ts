@@ -29,6 +29,12 @@ export const trainOptionsSchema = z
     maxSrcLen: z.number().int().positive(),
     maxTgtLen: z.number().int().positive(),
     /**
+     * Training pairs whose code is longer than maxTgtLen: "truncate" cuts the code (and the
+     * model learns to end there), "skip" leaves the pair out of training. Validation pairs
+     * are truncated either way, so validation losses stay comparable.
+     */
+    longTargets: z.enum(['truncate', 'skip']),
+    /**
      * Matrix products in "bf16" (mixed precision on the CPU's matrix units) or "fp32";
      * "auto" = bf16 where the CPU has bf16 units. Weights, optimizer state and
      * checkpoints stay fp32 either way, so a run may resume on another CPU.
@@ -48,6 +54,13 @@ export const dataOptionsSchema = z
     valid: z.number().min(0).lt(1),
     test: z.number().min(0).lt(1),
     minFreq: z.number().int().positive(),
+    /**
+     * At most this many entries per vocabulary (specials, structure tokens and the ASCII
+     * fallbacks included), the most frequent first; null = every token that passes minFreq.
+     * Rarer Python tokens are cut into pieces and characters, rarer English words read as
+     * <unk>. A fixed size keeps the output layer small on a large corpus (issue 19).
+     */
+    maxVocab: z.number().int().min(512).nullable(),
     /**
      * Extra TRAINING pairs from other sets (src/data/extra.ts): CoNaLa's train set, MBPP's tasks 601-974,
      * the standard library's documented functions, the shared functions/ set, a built corpus's pairs.
@@ -82,10 +95,11 @@ export function seedTrainOptions(): TrainOptions {
     checkpointEvery: 50,
     maxSrcLen: 64,
     maxTgtLen: 256,
+    longTargets: 'truncate',
     precision: 'auto',
   };
 }
 
 export function defaultDataOptions(): DataOptions {
-  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2, extra: [], renamedCopies: 0 };
+  return { path: null, format: null, splitSeed: 1, grouped: true, valid: 0.1, test: 0.1, minFreq: 2, maxVocab: null, extra: [], renamedCopies: 0 };
 }

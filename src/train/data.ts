@@ -22,14 +22,17 @@ export interface EncodeStats {
   truncatedTgt: number;
   /** Target tokens that are <unk> (should be 0 with the subword vocabulary). */
   unkTgt: number;
+  /** Pairs left out because their code is longer than maxTgt (option skipLong). */
+  skippedLong: number;
 }
 
 export function encodePairs(
   pairs: ReadonlyArray<{ id: string; description: string; code: string }>,
-  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number, opts: { numberSlots?: boolean } = {},
+  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number, opts: { numberSlots?: boolean; skipLong?: boolean } = {},
 ): { examples: Example[]; stats: EncodeStats } {
-  const stats: EncodeStats = { examples: 0, truncatedSrc: 0, truncatedTgt: 0, unkTgt: 0 };
-  const examples = pairs.map((p) => {
+  const stats: EncodeStats = { examples: 0, truncatedSrc: 0, truncatedTgt: 0, unkTgt: 0, skippedLong: 0 };
+  const examples: Example[] = [];
+  for (const p of pairs) {
     const seen = pairTokens(p.description, p.code, opts.numberSlots ?? false);
     let src = srcVocab.encode(seen.words);
     let tgt = tgtVocab.encode(encodeCode(seen.code, tgtVocab));
@@ -37,13 +40,17 @@ export function encodePairs(
       src = src.slice(0, maxSrc);
       stats.truncatedSrc++;
     }
+    if (tgt.length > maxTgt - 1 && opts.skipLong) {
+      stats.skippedLong++;
+      continue;
+    }
     if (tgt.length > maxTgt - 1) {
       tgt = tgt.slice(0, maxTgt - 1); // room for EOS
       stats.truncatedTgt++;
     }
     for (const id of tgt) if (id === UNK) stats.unkTgt++;
-    return { id: p.id, src: Int32Array.from(src.length ? src : [UNK]), tgt: Int32Array.from([...tgt, EOS]) };
-  });
+    examples.push({ id: p.id, src: Int32Array.from(src.length ? src : [UNK]), tgt: Int32Array.from([...tgt, EOS]) });
+  }
   stats.examples = examples.length;
   return { examples, stats };
 }

@@ -83,14 +83,14 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     srcVocab = Vocab.load(enFile);
     tgtVocab = Vocab.load(pyFile);
   } else {
-    const v = buildVocabularies(vocabularyPairs, { minFreq: spec.data.minFreq, numberSlots });
+    const v = buildVocabularies(vocabularyPairs, { minFreq: spec.data.minFreq, maxVocab: spec.data.maxVocab, numberSlots });
     srcVocab = v.en;
     tgtVocab = v.py;
     srcVocab.save(enFile);
     tgtVocab.save(pyFile);
   }
   const t = spec.train;
-  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots });
+  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots, skipLong: t.longTargets === 'skip' });
   const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots });
   return {
     file,
