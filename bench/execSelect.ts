@@ -11,12 +11,12 @@
 //   exec-all       the largest agreeing group of beam candidates + samples
 //   first-sample   the most likely sample (for reference)
 // plus oracle@N (some sample passes) and the samples' unbiased pass@1.
-// With --functions DIR instead, the same on a slice of the shared functions/ pairs with tests
-// (every --every'th by id; the default model never trained on functions/; the prompt is the
+// With --functions DIR instead, the same on the validation slice of the shared functions/ pairs
+// with tests (src/data/functions.ts functionsValidation: held out of training; the prompt is the
 // description plus its first test, as for MBPP):
 //   node dist/bench/execSelect.js --mbpp ../shared/data/mbpp/mbpp.jsonl [--samples 10] [--limit n] [--model models/default]
 //        [--out results/exec-select/mbpp-valid.json]
-//   node dist/bench/execSelect.js --functions ../shared/data/functions --every 25 --out results/exec-select/functions-slice.json
+//   node dist/bench/execSelect.js --functions ../shared/data/functions --out results/exec-select/functions-valid.json
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import { chooseByAgreement } from '../src/eval/execSelect.js';
 import { passAtK } from '../src/eval/passk.js';
 import { evaluateMbpp, mbppSplit, readMbpp, type MbppTask } from '../src/eval/tasks.js';
 import { loadModel } from '../src/model/bundle.js';
-import { readFunctions } from '../src/data/functions.js';
+import { FUNCTIONS_VALID_EVERY, functionsValidation, readFunctions } from '../src/data/functions.js';
 import { repoRoot } from '../src/paths.js';
 import { resolvePrecision, setPrecision } from '../src/tensor/precision.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
@@ -53,7 +53,6 @@ async function main(): Promise<void> {
     options: {
       mbpp: { type: 'string', default: path.join(repoRoot, '..', 'shared', 'data', 'mbpp', 'mbpp.jsonl') },
       functions: { type: 'string' },
-      every: { type: 'string', default: '25' },
       prompt: { type: 'string', default: 'text+test' },
       model: { type: 'string', default: path.join(repoRoot, 'models', 'default') },
       samples: { type: 'string', default: '10' },
@@ -64,15 +63,13 @@ async function main(): Promise<void> {
   const n = Number(values.samples);
   if (values.prompt !== 'text+test' && values.prompt !== 'text') throw new Error(`--prompt: expected text+test or text, got ${values.prompt}`);
   const withTest = values.prompt === 'text+test';
-  const every = Number(values.every);
   // functions/ pairs as MBPP tasks: the description is the text, the tests the test list; taskId numbers the slice.
-  const fromFunctions = (dir: string): Array<MbppTask & { id: string }> => readFunctions(dir).pairs.filter((p) => p.testList?.length)
-    .sort((a, b) => (a.id < b.id ? -1 : 1)).filter((_, i) => i % every === 0)
+  const fromFunctions = (dir: string): Array<MbppTask & { id: string }> => functionsValidation(readFunctions(dir).pairs)
     .map((p, i) => ({ id: p.id, taskId: i + 1, text: p.description, code: p.code, testSetupCode: '', testList: p.testList!, challengeTestList: [] }));
   const tasks = (values.functions ? fromFunctions(values.functions)
     : readMbpp(values.mbpp!).filter((t) => mbppSplit(t.taskId) === 'valid').sort((a, b) => a.taskId - b.taskId).map((t) => ({ ...t, id: `mbpp/${t.taskId}` })))
     .slice(0, values.limit ? Number(values.limit) : Infinity);
-  const setName = values.functions ? `a slice of the shared functions/ pairs with tests (every ${every}th by id)` : 'MBPP validation tasks 511-600';
+  const setName = values.functions ? `the validation slice of the shared functions/ pairs with tests (every ${FUNCTIONS_VALID_EVERY}th by id, held out of training)` : 'MBPP validation tasks 511-600';
   const precision = resolvePrecision('auto');
   setPrecision(precision);
   const loaded = loadModel(values.model!);
@@ -140,7 +137,7 @@ async function main(): Promise<void> {
   const summary = {
     what: `Choosing by execution (largest group of candidates agreeing on outputs) against beam search, ${setName}`,
     protocol: `${withTest ? 'prompt = the task text + "\\n" + its first test (standard MBPP protocol)' : 'prompt = the task text alone'}; scored on all of the task's tests; no test set was used`,
-    command: `node dist/bench/execSelect.js ${values.functions ? `--functions ../shared/data/functions --every ${every}` : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${values.limit ? ` --limit ${values.limit}` : ''} --out ${repoRelative(values.out!)}`,
+    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${values.limit ? ` --limit ${values.limit}` : ''} --out ${repoRelative(values.out!)}`,
     model: repoRelative(values.model!),
     data: values.functions ? repoRelative(values.functions) : portablePath(values.mbpp!),
     tasks: rows.length,

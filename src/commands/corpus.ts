@@ -63,7 +63,7 @@ function buildCommand(): Command {
       }
       const functions = o.functionsPairs === false ? null : (o.functions ?? defaultExtraPath('functions'));
       if (functions !== null && !existsSync(functions)) throw new UserError(`${functions}: no such folder (the functions/ pairs); give it with --functions, or pass --no-functions-pairs`);
-      const decontaminator = new Decontaminator(await loadEvalItems({ data: o.data, mbpp: o.mbpp, humaneval: o.humaneval, bench: o.bench }));
+      const decontaminator = new Decontaminator(await loadEvalItems({ data: o.data, mbpp: o.mbpp, humaneval: o.humaneval, bench: o.bench, functions: o.functions }));
       const progress = createProgress('corpus', 1000);
       const stats = await buildCorpus({
         sources, out: path.resolve(o.out), decontaminator, functions, log: (line) => process.stderr.write(`${line}\n`),

@@ -88,3 +88,16 @@ export function readFunctions(given: string): ReadResult & { files: string[] } {
   }
   return out;
 }
+
+/** Every this many'th tested pair (by id) is held out for validation. */
+export const FUNCTIONS_VALID_EVERY = 10;
+
+/**
+ * The validation slice of the shared functions/ pairs (issue 19): every
+ * FUNCTIONS_VALID_EVERY'th pair with tests, by id. Training never sees it (it is a
+ * decontamination set, src/data/corpus/decontaminate.ts), so models, sizes and
+ * decodings can be chosen by how many of its functions pass their tests.
+ */
+export function functionsValidation<T extends { id: string; testList?: string[] }>(pairs: readonly T[]): T[] {
+  return pairs.filter((p) => p.testList?.length).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).filter((_, i) => i % FUNCTIONS_VALID_EVERY === 0);
+}

@@ -207,7 +207,26 @@ test('decontamination: description or code near an evaluated item, with the stat
 test('evaluation files: missing ones fail the corpus build with the flag to give, or are named and skipped for training', async () => {
   await assert.rejects(loadEvalItems({ skipEnglishPython: true, mbpp: '/nope/mbpp.jsonl' }), /\/nope\/mbpp\.jsonl: no such file \(MBPP, needed for decontamination\); give it with --mbpp/);
   const missing: string[] = [];
-  const items = await loadEvalItems({ skipEnglishPython: true, mbpp: '/nope/mbpp.jsonl', humaneval: '/nope/he.jsonl', missing });
-  assert.deepEqual(missing, ['/nope/mbpp.jsonl', '/nope/he.jsonl']);
+  const items = await loadEvalItems({ skipEnglishPython: true, mbpp: '/nope/mbpp.jsonl', humaneval: '/nope/he.jsonl', functions: '/nope/functions', missing });
+  assert.deepEqual(missing, ['/nope/mbpp.jsonl', '/nope/functions', '/nope/he.jsonl']);
   assert.ok(items.length > 0 && items.every((i) => i.set === 'en2py-bench'), 'the committed benchmark still applies');
+});
+
+test('the validation sets that choose models are held out: MBPP 511-600 and every 10th tested functions/ pair', async (t) => {
+  const dir = tempDir(t);
+  const mbpp = path.join(dir, 'mbpp.jsonl');
+  const row = (id: number, text: string) => JSON.stringify({ task_id: id, text, code: 'def f(x):\n    return x\n', test_setup_code: '', test_list: ['assert f(1) == 1'], challenge_test_list: [] });
+  writeFileSync(mbpp, [row(20, 'a test task'), row(550, 'a validation task'), row(700, 'a training task')].join('\n') + '\n');
+  const functions = path.join(dir, 'functions');
+  mkdirSync(functions);
+  const fn = (i: number, tests: boolean) => JSON.stringify({ source: 's', id: `f${String(i).padStart(3, '0')}`, nl: `function number ${i}`, code: `def f${i}():\n    return ${i}\n`, license: 'MIT', origin: 'o', ...(tests && { tests: [`assert f${i}() == ${i}`] }) });
+  writeFileSync(path.join(functions, 'a.jsonl'), Array.from({ length: 25 }, (_, i) => fn(i, i !== 10)).join('\n') + '\n');
+  const items = await loadEvalItems({ skipEnglishPython: true, mbpp, functions, humaneval: '/nope/he.jsonl', missing: [] });
+  assert.deepEqual(items.filter((i) => i.set === 'mbpp').map((i) => i.id), ['mbpp:20']);
+  assert.deepEqual(items.filter((i) => i.set === 'mbpp-valid').map((i) => i.id), ['mbpp:550']);
+  // 24 pairs with tests (f010 has none): the 1st, 11th and 21st by id.
+  assert.deepEqual(items.filter((i) => i.set === 'functions-valid').map((i) => i.id), ['functions:f000', 'functions:f011', 'functions:f021']);
+  const d = new Decontaminator(items);
+  assert.equal(d.checkPair('function number 11', 'def f11():\n    return 11\n')?.set, 'functions-valid');
+  assert.equal(d.checkPair('a validation task', 'x = 1\n')?.set, 'mbpp-valid');
 });

@@ -37,6 +37,7 @@ import { lexPython } from '../../tokenize/pyLexer.js';
 import { loadCleanPairs } from '../load.js';
 import { resolveDataPath } from '../resolve.js';
 import { descriptionKey, splitPairs } from '../split.js';
+import { functionsValidation, readFunctions } from '../functions.js';
 import { SetIndex } from './setIndex.js';
 import { shingleSet, tokenHashes, wordHashes } from './shingles.js';
 
@@ -45,7 +46,8 @@ export const CODE_JACCARD = 0.7;
 export const FILE_CONTAINMENT = 0.8;
 export const FILE_MIN_SHINGLES = 20;
 
-export const EVAL_SETS = ['english-python', 'mbpp', 'humaneval', 'en2py-bench'] as const;
+// mbpp-valid and functions-valid choose models (issue 19), so they are held out as well.
+export const EVAL_SETS = ['english-python', 'mbpp', 'mbpp-valid', 'humaneval', 'en2py-bench', 'functions-valid'] as const;
 export type EvalSet = (typeof EVAL_SETS)[number];
 
 export interface EvalItem {
@@ -150,6 +152,8 @@ export interface EvalSources {
   mbpp?: string;
   humaneval?: string;
   bench?: string;
+  /** The shared functions/ folder, whose validation slice is held out. */
+  functions?: string;
   /** Leave the English→Python set out (a training run passes its own held-out pairs instead). */
   skipEnglishPython?: boolean;
   /**
@@ -179,6 +183,11 @@ export async function loadEvalItems(src: EvalSources = {}): Promise<EvalItem[]> 
   const mbpp = need(src.mbpp ?? sharedFile('mbpp', 'mbpp.jsonl'), 'MBPP', '--mbpp');
   for (const t of mbpp === null ? [] : readMbpp(mbpp)) {
     if (t.taskId >= 11 && t.taskId <= 510) items.push({ set: 'mbpp', id: `mbpp:${t.taskId}`, description: t.text, code: t.code });
+    if (t.taskId >= 511 && t.taskId <= 600) items.push({ set: 'mbpp-valid', id: `mbpp:${t.taskId}`, description: t.text, code: t.code });
+  }
+  const functions = need(src.functions ?? sharedFile('functions'), 'the shared functions/ set', '--functions');
+  for (const p of functions === null ? [] : functionsValidation(readFunctions(functions).pairs)) {
+    items.push({ set: 'functions-valid', id: p.id, description: p.description, code: p.code });
   }
   const humaneval = need(src.humaneval ?? sharedFile('humaneval', 'HumanEval.jsonl'), 'HumanEval', '--humaneval');
   for (const t of humaneval === null ? [] : readHumanEval(humaneval)) {
