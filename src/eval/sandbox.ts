@@ -32,7 +32,7 @@
  *    then be reachable by uid 65534 (e.g. /usr/bin/python3 via EN2PY_PYTHON),
  *    otherwise every run is an 'error' saying so. Each result says its mode.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,16 +94,46 @@ export function sandboxPython(): string {
   return (cachedPython = exe || pythonExecutable());
 }
 
+function forcedMode(): SandboxMode | undefined {
+  const forced = process.env.EN2PY_SANDBOX_MODE;
+  return forced === 'root-ns' || forced === 'user-ns' || forced === 'plain' ? forced : undefined;
+}
+
+/** The namespaced modes to probe, best first, with the `unshare` flags each needs; 'plain' when none works. */
+function modesToProbe(): Array<[SandboxMode, string[]]> {
+  return [...(isRoot() ? [['root-ns', NS_FLAGS] as [SandboxMode, string[]]] : []), ['user-ns', ['--user', '--map-root-user', ...NS_FLAGS]]];
+}
+
 /** Which containment this machine allows; probed once (EN2PY_SANDBOX_MODE forces one). */
 export function sandboxMode(): SandboxMode {
   if (cachedMode) return cachedMode;
-  const forced = process.env.EN2PY_SANDBOX_MODE;
-  if (forced === 'root-ns' || forced === 'user-ns' || forced === 'plain') return (cachedMode = forced);
   const probe = (args: string[]): boolean => spawnSync('unshare', [...args, 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
-  if (isRoot() && probe(NS_FLAGS)) cachedMode = 'root-ns';
-  else if (probe(['--user', '--map-root-user', ...NS_FLAGS])) cachedMode = 'user-ns';
-  else cachedMode = 'plain';
+  cachedMode = forcedMode() ?? modesToProbe().find(([, args]) => probe(args))?.[0] ?? 'plain';
   return cachedMode;
+}
+
+let preparing: Promise<void> | undefined;
+
+/**
+ * Makes the probes of sandboxPython() and sandboxMode() without blocking the event
+ * loop (they take ~0.3 s, mostly python3 starting, which the server must not spend
+ * on its main thread); runSandboxed awaits it once, then both answer from their cache.
+ */
+export function prepareSandbox(): Promise<void> {
+  const run = (cmd: string, args: string[], timeout: number) => new Promise<{ ok: boolean; stdout: string }>((resolve) => {
+    execFile(cmd, args, { encoding: 'utf8', timeout }, (err, stdout) => resolve({ ok: !err, stdout }));
+  });
+  return (preparing ??= (async () => {
+    if (!cachedPython) {
+      const r = await run(pythonExecutable(), ['-c', 'import sys; print(sys.executable)'], 10000);
+      cachedPython ??= (r.ok && r.stdout.trim()) || pythonExecutable();
+    }
+    const probeMode = async (): Promise<SandboxMode> => {
+      for (const [mode, args] of modesToProbe()) if ((await run('unshare', [...args, 'true'], 5000)).ok) return mode;
+      return 'plain';
+    };
+    cachedMode ??= forcedMode() ?? await probeMode();
+  })());
 }
 
 function command(mode: SandboxMode, dir: string, limits: SandboxLimits): [string, string[]] {
@@ -133,6 +163,7 @@ function killGroup(pid: number | undefined): void {
 /** Runs one program in the sandbox. Never throws for the program's behaviour. */
 export async function runSandboxed(code: string, limitsIn: Partial<SandboxLimits> = {}): Promise<RunResult> {
   const limits = { ...DEFAULT_LIMITS, ...limitsIn };
+  await prepareSandbox();
   const mode = sandboxMode();
   // EN2PY_SANDBOX_TMPDIR: where the throw-away directories go (default: the system temp dir).
   const dir = fs.mkdtempSync(path.join(process.env.EN2PY_SANDBOX_TMPDIR || os.tmpdir(), 'en2py-sbx-'));
