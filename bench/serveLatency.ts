@@ -1,11 +1,12 @@
 // Latency of `POST /api/generate` as a user sees it, warm: the server runs in this
-// process on a free port of 127.0.0.1; one warm-up request, then N sequential ones.
+// process on a free port of 127.0.0.1, with its generation worker and precision
+// as `en2py serve` starts them (auto); one warm-up request, then N sequential ones.
 // Used by bench/serve.ts (its command line) and bench/startup.ts.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadModel } from '../src/model/bundle.js';
 import { repoRoot } from '../src/paths.js';
 import { createApp, listen } from '../src/server/app.js';
+import { WorkerGenerator } from '../src/server/workerGenerator.js';
 
 export interface ServeLatency {
   /** The model directory, relative to the repository when inside it. */
@@ -40,8 +41,8 @@ export function repoRelative(p: string): string {
 }
 
 export async function measureServeLatency(opts: { model: string; prompt: string; beam: number; requests: number }): Promise<ServeLatency> {
-  const loaded = loadModel(opts.model);
-  const app = createApp(loaded);
+  const generator = await WorkerGenerator.start(opts.model, { precision: 'auto' });
+  const app = createApp(generator);
   const { url } = await listen(app.server, 0, '127.0.0.1');
   const body = JSON.stringify({ prompt: opts.prompt, beam: opts.beam });
   const once = async () => {
@@ -58,7 +59,7 @@ export async function measureServeLatency(opts: { model: string; prompt: string;
     const total = runs.map((r) => r.total);
     const gen = runs.map((r) => r.gen);
     return {
-      model: repoRelative(opts.model), parameters: loaded.config.parameters, prompt: opts.prompt, beam: opts.beam, requests: opts.requests,
+      model: repoRelative(opts.model), parameters: generator.info.parameters, prompt: opts.prompt, beam: opts.beam, requests: opts.requests,
       output_tokens: warm.tokens, parses: warm.valid, code: warm.code, warmup_ms: warm.total,
       median_ms: quantile(total, 0.5), p90_ms: quantile(total, 0.9), min_ms: Math.min(...total), max_ms: Math.max(...total),
       generation_median_ms: quantile(gen, 0.5), generation_p90_ms: quantile(gen, 0.9),

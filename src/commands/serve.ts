@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { describeMemberSizes } from '../model/ensemble.js';
-import { loadModel } from '../model/bundle.js';
 import { createApp, listen } from '../server/app.js';
+import { WorkerGenerator } from '../server/workerGenerator.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
-import { applyPrecision, positiveInt, precisionOption } from './options.js';
+import { positiveInt, precisionOption } from './options.js';
 import type { Precision } from '../tensor/precision.js';
 
 function port(v: string): number {
@@ -34,19 +34,21 @@ export function serveCommand(): Command {
     .action(async (o: { model?: string; port: number; host: string; maxPrompt: number; maxQueue: number; precision: 'auto' | Precision }) => {
       const dir = o.model ?? DEFAULT_MODEL_DIR;
       if (!o.model && !existsSync(path.join(dir, 'config.json'))) throw new UserError(missingDefaultModelMessage(dir));
-      const precision = applyPrecision(o.precision);
-      const loaded = loadModel(dir);
-      const app = createApp(loaded, { maxPromptChars: o.maxPrompt, maxQueue: o.maxQueue });
+      // The model loads in the generation worker, which answers every request's generation.
+      const generator = await WorkerGenerator.start(dir, { precision: o.precision });
+      const app = createApp(generator, { maxPromptChars: o.maxPrompt, maxQueue: o.maxQueue });
       let bound;
       try {
         bound = await listen(app.server, o.port, o.host);
       } catch (err) {
+        generator.close();
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE') throw new UserError(`port ${o.port} on ${o.host} is already in use; pick another with --port`);
         if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UserError(`cannot bind to ${o.host}: no such local address`);
         throw err;
       }
-      process.stdout.write(`en2py serve: model ${path.basename(path.resolve(dir))} (${loaded.members.length > 1 ? `ensemble of ${describeMemberSizes(loaded.members.map((m) => m.parameterCount()))}` : `${loaded.config.parameters.toLocaleString('en-US')} parameters`}, ${precision}) at ${bound.url}\n`);
+      const info = generator.info;
+      process.stdout.write(`en2py serve: model ${info.name} (${info.members.length > 1 ? `ensemble of ${describeMemberSizes(info.members.map((m) => m.parameters))}` : `${info.parameters.toLocaleString('en-US')} parameters`}, ${info.precision}) at ${bound.url}\n`);
       const stop = () => {
         app.server.close();
         app.server.closeAllConnections();

@@ -8,7 +8,9 @@
  *
  * Built on node:http: the app has five routes and needs exact control over body
  * limits and error answers, which a framework would not make shorter, and it
- * adds no dependency. Validity is python3's `compile()` in one long-lived
+ * adds no dependency. Generation runs in a worker thread (./workerGenerator.ts),
+ * one request at a time (./queue.ts), so the event loop stays free for other
+ * requests meanwhile. Validity is python3's `compile()` in one long-lived
  * process (./syntaxService.ts), which never runs the code. Generated code runs
  * only when the request gives `tests`, and then only in the sandbox
  * (src/eval/sandbox.ts: time and memory limits, no network, a throw-away directory).
@@ -18,14 +20,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { DEFAULT_MAX_REPEATS, Generator, type Generation } from '../decode/generator.js';
+import { DEFAULT_MAX_REPEATS, type GenerateOptions, type Generation } from '../decode/generator.js';
 import { parsingFirst } from '../decode/rerank.js';
 import { DEFAULT_BEAM } from '../decode/search.js';
-import type { LoadedModel } from '../model/bundle.js';
 import { repoRoot } from '../paths.js';
 import { highlightPython, type Span } from './highlight.js';
 import { QueueFullError, SerialQueue } from './queue.js';
 import { SyntaxService } from './syntaxService.js';
+import { GenerationWorkerDied, type WorkerGenerator } from './workerGenerator.js';
 import { checkTests, DEFAULT_TRIES, describeTestFilter, filterByTests, type TestFilterResult } from '../eval/userTests.js';
 
 /** The page's files, served from the source tree (tsc copies no non-TS files). */
@@ -186,23 +188,45 @@ function loadPublicFiles(dir: string): Map<string, { type: string; body: Buffer 
 
 export interface App {
   server: Server;
-  generator: Generator;
+  /** The generation worker (stopped when the server closes). */
+  generator: WorkerGenerator;
   queue: SerialQueue;
   /** Handle one generation request body (already parsed JSON); used by the server and by tests. */
   generate(body: unknown): Promise<GenerateResponse>;
 }
 
-export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
+/** The app over a started generation worker (WorkerGenerator.start(dir, {precision})). */
+export function createApp(generator: WorkerGenerator, options: AppOptions = {}): App {
   const maxPromptChars = options.maxPromptChars ?? 500;
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const maxLen = options.maxLen ?? 256;
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const schema = requestSchema(maxPromptChars, options.maxBeam ?? 8);
-  const generator = new Generator(loaded);
   const queue = new SerialQueue(options.maxQueue ?? 64);
   const files = loadPublicFiles(PUBLIC_DIR);
-  const modelName = path.basename(path.resolve(loaded.dir));
+  const info = generator.info;
   const syntax = new SyntaxService((message) => log(`en2py serve: ${message}`));
+
+  /**
+   * One generation in its turn; the errors a client should see become HTTP errors
+   * (a full queue 503, the request's fault 400, a worker that died 500 saying so).
+   */
+  async function generateInTurn(prompt: string, opts: GenerateOptions, onStart?: () => void): Promise<Generation> {
+    try {
+      return await queue.push(() => {
+        onStart?.();
+        return generator.generate(prompt, opts);
+      });
+    } catch (err) {
+      if (err instanceof QueueFullError) throw new HttpError(503, err.message, { 'Retry-After': '2' });
+      if (err instanceof UserError) throw new HttpError(400, err.message);
+      if (err instanceof GenerationWorkerDied) {
+        log(`en2py serve: ${err.message}: ${err.reason}`);
+        throw new HttpError(500, err.message);
+      }
+      throw err;
+    }
+  }
 
   async function generate(body: unknown): Promise<GenerateResponse> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -225,20 +249,10 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     }
     const queuedAt = performance.now();
     let queuedMs = 0;
-    let g: Generation;
-    try {
-      g = await queue.push(() => {
-        queuedMs = performance.now() - queuedAt;
-        return generator.generate(r.prompt, {
-          beam: r.beam ?? (r.samples ? undefined : DEFAULT_BEAM), samples: r.samples, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true,
-          guard: true, maxRepeats: DEFAULT_MAX_REPEATS,
-        });
-      });
-    } catch (err) {
-      if (err instanceof QueueFullError) throw new HttpError(503, err.message, { 'Retry-After': '2' });
-      if (err instanceof UserError) throw new HttpError(400, err.message);
-      throw err;
-    }
+    const g = await generateInTurn(r.prompt, {
+      beam: r.beam ?? (r.samples ? undefined : DEFAULT_BEAM), samples: r.samples, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true,
+      guard: true, maxRepeats: DEFAULT_MAX_REPEATS,
+    }, () => { queuedMs = performance.now() - queuedAt; });
     // With tests: candidates (these beams, then samples, each drawn in the queue) run against them in the sandbox.
     let tested: TestFilterResult | undefined;
     let pool = g.candidates;
@@ -247,7 +261,7 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       tested = await filterByTests({
         beams: () => beams.candidates.map((c) => c.code),
         samples: async (n) => {
-          const s = await queue.push(() => generator.generate(r.prompt, { samples: n, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true, guard: true, maxRepeats: DEFAULT_MAX_REPEATS }));
+          const s = await generateInTurn(r.prompt, { samples: n, temperature: r.temperature ?? 0.8, seed: r.seed, maxLen, attention: true, guard: true, maxRepeats: DEFAULT_MAX_REPEATS });
           pool = [...pool, ...s.candidates];
           return s.candidates.map((c) => c.code);
         },
@@ -314,15 +328,13 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
     }
     if (route === '/api/health') {
       allow('GET, HEAD');
-      sendJson(res, 200, { ok: true, model: modelName, queue: queue.length, busy: queue.busy });
+      sendJson(res, 200, { ok: true, model: info.name, queue: queue.length, busy: queue.busy });
       return;
     }
     if (route === '/api/model') {
       allow('GET, HEAD');
-      const c = loaded.config;
-      const members = loaded.members.map((m) => ({ parameters: m.parameterCount(), config: m.config }));
       sendJson(res, 200, {
-        name: modelName, config: c.model, parameters: c.parameters, members, metrics: c.metrics ?? {}, training: c.training ?? {},
+        name: info.name, config: info.config, parameters: info.parameters, members: info.members, metrics: info.metrics, training: info.training,
         limits: { maxPromptChars },
       });
       return;
@@ -346,7 +358,10 @@ export function createApp(loaded: LoadedModel, options: AppOptions = {}): App {
       sendJson(res, 500, { error: 'internal error while handling the request (see the server log)' });
     });
   });
-  server.on('close', () => syntax.close());
+  server.on('close', () => {
+    syntax.close();
+    generator.close();
+  });
   // Slow or idle clients must not hold connections forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;

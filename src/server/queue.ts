@@ -1,10 +1,10 @@
 /**
  * One job at a time, first in first out, with a bounded waiting line.
- * Generation is CPU-bound and synchronous: running two at once would only make
- * both slower, so requests wait their turn here, and when the line is full a new
- * one is refused at once (the server answers 503) instead of waiting into a timeout.
- * Between two jobs the event loop runs (setImmediate), so the server keeps
- * accepting, parsing and refusing requests while the queue drains.
+ * A job is one generation (run in the generation worker, ./workerGenerator.ts):
+ * running two at once would only make both slower on the same cores, so
+ * requests wait their turn here, and when the line is full a new one is
+ * refused at once (the server answers 503) instead of waiting into a timeout.
+ * A job may return a promise: the next one starts when it settles.
  */
 export class QueueFullError extends Error {
   constructor(readonly limit: number) {
@@ -14,7 +14,7 @@ export class QueueFullError extends Error {
 }
 
 interface Job<T> {
-  run: () => T;
+  run: () => T | Promise<T>;
   resolve: (value: T) => void;
   reject: (err: unknown) => void;
 }
@@ -35,8 +35,8 @@ export class SerialQueue {
     return this.running;
   }
 
-  /** Run `fn` after every job queued before it; rejects with QueueFullError when the line is full. */
-  push<T>(fn: () => T): Promise<T> {
+  /** Run `fn` after every job queued before it (and they have settled); rejects with QueueFullError when the line is full. */
+  push<T>(fn: () => T | Promise<T>): Promise<T> {
     if (this.waiting.length >= this.maxWaiting) return Promise.reject(new QueueFullError(this.maxWaiting));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ run: fn, resolve, reject } as Job<unknown>);
@@ -55,11 +55,12 @@ export class SerialQueue {
       this.running = false;
       return;
     }
+    let result: Promise<unknown>;
     try {
-      job.resolve(job.run());
+      result = Promise.resolve(job.run());
     } catch (err) {
-      job.reject(err);
+      result = Promise.reject(err);
     }
-    this.schedule();
+    result.then(job.resolve, job.reject).finally(() => this.schedule());
   }
 }

@@ -8,8 +8,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_REPEATS, type Generation } from '../../src/decode/generator.js';
 import { DEFAULT_BEAM } from '../../src/decode/search.js';
-import { loadModel } from '../../src/model/bundle.js';
 import { createApp } from '../../src/server/app.js';
+import { WorkerGenerator } from '../../src/server/workerGenerator.js';
 import { en2py, NO_PYTHON, repoRoot, tempDir } from '../helpers.js';
 import { trainTinyModel } from '../server/fixtures.js';
 
@@ -80,12 +80,12 @@ test('generate --test, --select exec and the API tests field on a tiny model', {
   assert.equal(summary.samplesPerProblem, 1);
 
   // The API, in-process: errors are 400s with a message.
-  const app = createApp(loadModel(model), { log: () => {} });
+  const app = createApp(await WorkerGenerator.start(model), { log: () => {} });
   t.after(() => app.server.close());
   const none = await app.generate({ prompt: sentence, tests: ['assert 1 == 2'], tries: 7 });
   assert.deepEqual([none.tests?.passed, none.tests?.considered, none.tests?.candidate], [false, 7, 1]);
   assert.match(none.tests!.note, /^NO candidate passed/);
-  const mostLikely = app.generator.generate(sentence, { beam: DEFAULT_BEAM, maxLen: 256, guard: true, maxRepeats: DEFAULT_MAX_REPEATS }).candidates[0].code;
+  const mostLikely = (await app.generator.generate(sentence, { beam: DEFAULT_BEAM, maxLen: 256, guard: true, maxRepeats: DEFAULT_MAX_REPEATS })).candidates[0].code;
   assert.equal(none.code, mostLikely, 'none passed: the most likely beam, not a reranked one');
   const bad: Array<[unknown, RegExp]> = [
     [{ prompt: sentence, tests: [] }, /tests is empty/],
@@ -104,7 +104,7 @@ test('generate --test, --select exec and the API tests field on a tiny model', {
     code: codes[0], alternatives: codes.slice(1), tokens: ['x'], words: ['w'], truncated: false, logProb: 0, ms: 1,
     candidates: codes.map((code) => ({ code, tokens: [code.slice(4, 9)], attention: [[1]] })),
   });
-  app.generator.generate = (_s, opts) => (opts?.samples ? fake(['def wrong(a):\n    return 0\n', 'def triple(a):\n    return 3 * a\n']) : fake(['def add(a):\n    return a + 3\n']));
+  app.generator.generate = async (_s, opts) => (opts?.samples ? fake(['def wrong(a):\n    return 0\n', 'def triple(a):\n    return 3 * a\n']) : fake(['def add(a):\n    return a + 3\n']));
   const ok = await app.generate({ prompt: sentence, tests: ['assert f(2) == 6', 'assert f(0) == 0'], tries: 5 });
   assert.equal(ok.code, 'def triple(a):\n    return 3 * a\n');
   assert.deepEqual([ok.tests?.passed, ok.tests?.candidate, ok.tests?.origin, ok.tests?.tried], [true, 3, 'sample', 3]);

@@ -118,7 +118,7 @@ test('serve API: 50 concurrent requests, 20 malformed ones, then still healthy',
 
 test('serve API: a full queue answers 503 at once, the queued requests still succeed', { skip: NO_PYTHON }, async (t) => {
   const dir = tempDir(t);
-  // A separate process whose generations block until we open a gate, with a queue of one.
+  // A separate process whose generations (in its worker) wait until we open a gate, with a queue of one.
   const gate = path.join(dir, 'gate');
   mkdirSync(gate);
   const base = await start(t, [path.join(path.dirname(CLI), '..', 'test', 'server', 'slowServer.js'), trainTinyModel(dir, 1), gate]);
@@ -128,7 +128,7 @@ test('serve API: a full queue answers 503 at once, the queued requests still suc
   const first = ask();
   for (let i = 0; i < 3000 && !existsSync(path.join(gate, 'started')); i++) await sleep(10);
   assert.ok(existsSync(path.join(gate, 'started')), 'the first generation started');
-  const rest = Array.from({ length: 5 }, ask); // the server is busy: these wait in the socket buffers
+  const rest = Array.from({ length: 5 }, ask); // the server is busy: one of these waits in the queue, the others are refused
   await sleep(300);
   writeFileSync(path.join(gate, 'go'), '');
   const results = await Promise.all([first, ...rest]);
@@ -154,6 +154,16 @@ test('SerialQueue: one job at a time, first in first out, bounded', async () => 
   await assert.rejects(b, /b failed/);
   assert.equal(await q.push(() => { order.push(3); return 'c'; }), 'c');
   assert.deepEqual(order, [1, 2, 3]);
+  // A job that returns a promise holds the queue until it settles (a generation in the worker).
+  let release!: () => void;
+  const slow = q.push(() => new Promise<string>((resolve) => { release = () => resolve('slow'); }));
+  const after = q.push(() => { order.push(4); return 'after'; });
+  await sleep(20);
+  assert.equal(q.busy, true);
+  assert.deepEqual(order, [1, 2, 3], 'the next job waits for the running one');
+  release();
+  assert.deepEqual([await slow, await after], ['slow', 'after']);
+  assert.deepEqual(order, [1, 2, 3, 4]);
 });
 
 test('highlightPython: spans give the code back, classes from the lexer or the fallback', () => {

@@ -1,7 +1,8 @@
 // The web page in a real browser (Debian's Chromium driven by playwright-core):
 // type a sentence, get highlighted code with its parse mark, open the attention
 // heat map, see the page's messages for an empty and an over-long prompt (refused,
-// not cut), the example buttons and an unclipped placeholder at phone width, and save a screenshot.
+// not cut), the example buttons and an unclipped placeholder at phone width, and save a screenshot;
+// the tests box: which candidate passed and how many ran, none passing, a test that is not Python.
 // Skips when /usr/bin/chromium is absent, unless EN2PY_REQUIRE_BROWSER=1 (CI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +13,14 @@ import { Seq2SeqTransformer } from '../../src/model/transformer.js';
 import { writeEnsemble } from '../../src/model/ensemble.js';
 import { averageEpochs } from '../../src/train/average.js';
 import { createApp, listen } from '../../src/server/app.js';
+import { WorkerGenerator } from '../../src/server/workerGenerator.js';
 import { NO_PYTHON, repoRoot, tempDir } from '../helpers.js';
 import { browserSkipReason, launchBrowser, trainTinyModel } from './fixtures.js';
 import { askInPage } from './page.js';
 
 test('serve page: a sentence in, highlighted code, parse mark and attention out (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
   const dir = tempDir(t);
-  const app = createApp(loadModel(trainTinyModel(dir)), { maxPromptChars: 120, log: () => {} });
+  const app = createApp(await WorkerGenerator.start(trainTinyModel(dir)), { maxPromptChars: 120, log: () => {} });
   const { url } = await listen(app.server, 0, '127.0.0.1');
   t.after(() => { app.server.closeAllConnections(); app.server.close(); });
 
@@ -111,7 +113,7 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   const page = await browser.context.newPage();
   /** Serve the model directory, open the page, and read the header that introduces the model. */
   const modelInfo = async (modelDir: string): Promise<string> => {
-    const app = createApp(loadModel(modelDir), { log: () => {} });
+    const app = createApp(await WorkerGenerator.start(modelDir), { log: () => {} });
     const { url } = await listen(app.server, 0, '127.0.0.1');
     t.after(() => { app.server.closeAllConnections(); app.server.close(); });
     await page.goto(url);
@@ -141,4 +143,54 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   const count = (n: number) => `${(n / 1e3).toFixed(1)} k`;
   assert.ok(mixedInfo.includes(`ensemble of ${count(small.model.parameterCount())} + ${count(wideModel.parameterCount())} parameters`), mixedInfo);
   assert.match(mixedInfo, new RegExp(`d ${small.model.config.dModel}/${small.model.config.dModel * 2}`));
+});
+
+test('serve page: the tests box says which candidate passed and how many ran, or that none did (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
+  const dir = tempDir(t);
+  // Trained long enough that its beams are Python that runs ("def add_6(x):\n    return x + 4"), so a test can pass.
+  const app = createApp(await WorkerGenerator.start(trainTinyModel(dir, 40)), { log: () => {} });
+  const { url } = await listen(app.server, 0, '127.0.0.1');
+  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`)); // (the refused test below logs its 400 to the console)
+  await page.goto(url);
+  await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
+  await page.locator('details.tests-box summary').click();
+
+  const sentence = 'write a python function to add 3 to a number';
+  /** Type the tests and the sentence, send, and return the answer's card once it is there. */
+  const ask = async (tests: string) => {
+    await page.locator('#tests').fill(tests);
+    const before = await page.locator('.msg.result, .msg.error').count();
+    await page.locator('#prompt').fill(sentence);
+    await page.locator('#prompt').press('Enter');
+    const answer = page.locator('.msg.result, .msg.error').nth(before);
+    await answer.waitFor({ timeout: 60_000 });
+    return answer;
+  };
+  const api = async (tests: string[]) => (await fetch(`${url}api/generate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ prompt: sentence, beam: 5, tests }) })).json() as Promise<{ code: string; tests: { passed: boolean; origin: string; note: string } }>;
+
+  // Every candidate that runs and defines one function returning a value passes this test (the tests' f is bound to it).
+  const passing = await ask('assert f(1) is not None');
+  const expected = await api(['assert f(1) is not None']);
+  assert.ok(expected.tests.passed && expected.tests.origin === 'beam', `a beam of the fixture model should pass: ${expected.tests.note}`);
+  // A beam passed, so no sample was drawn: the page's request gave the same answer as this one.
+  assert.equal(await passing.locator('.meta .tests-ok').innerText(), expected.tests.note);
+  assert.match(expected.tests.note, /^passed the 1 test: candidate \d+ \(beam\), after running \d+ distinct candidates? \(at most 10\); the tests' f is bound to add_\d+\./);
+  assert.equal((await passing.locator('.code-panel.main pre.code').innerText()).trim(), expected.code.trim());
+
+  // Two lines are two tests, and the second never passes: the page says no candidate did, and how many ran.
+  const failing = await ask('assert f(1) == 4\nassert 1 == 2');
+  assert.equal(await failing.locator('.meta .tests-ok').count(), 0);
+  assert.match(await failing.locator('.meta .warn', { hasText: 'candidate' }).innerText(),
+    /^NO candidate passed the 2 tests \(\d+ distinct of 10 candidates run\); this is the most likely candidate, which fails them/);
+
+  // A test that is not Python is refused by the server, and the page shows its message.
+  const refused = await ask('assert f(3) = 6');
+  assert.ok(await refused.evaluate((n) => n.classList.contains('error')), 'shown as an error');
+  assert.match(await refused.innerText(), /^test "assert f\(3\) = 6": not valid Python.*expected a statement such as "assert f\(3\) == 6"$/s);
+  assert.deepEqual(problems, []);
 });

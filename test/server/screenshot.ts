@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadModel } from '../../src/model/bundle.js';
 import { createApp, listen } from '../../src/server/app.js';
+import { WorkerGenerator } from '../../src/server/workerGenerator.js';
 import { repoRoot } from '../helpers.js';
 import { launchBrowser } from './fixtures.js';
 import { askInPage } from './page.js';
@@ -25,7 +25,7 @@ if (!values.model) throw new Error('give --model DIR');
 const examples = (JSON.parse(readFileSync(path.join(repoRoot(), 'src', 'server', 'public', 'examples.json'), 'utf8')) as { examples: Array<{ prompt: string }> }).examples;
 const prompts = values.prompt ?? examples.slice(0, 2).map((e) => e.prompt);
 
-const app = createApp(loadModel(values.model));
+const app = createApp(await WorkerGenerator.start(values.model));
 const { url } = await listen(app.server, 0, '127.0.0.1');
 const browser = await launchBrowser({ width: Number(values.width), height: Number(values.height) });
 try {
