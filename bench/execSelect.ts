@@ -26,7 +26,7 @@ import { DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY } from '../src/decode/search.js';
 import { selectByExecution } from '../src/eval/execHarness.js';
 import { chooseByAgreement } from '../src/eval/execSelect.js';
 import { passAtK } from '../src/eval/passk.js';
-import { evaluateMbpp, mbppSplit, readMbpp, type MbppTask } from '../src/eval/tasks.js';
+import { evaluateMbpp, mbppPrompt, mbppSplit, readMbpp, type MbppTask } from '../src/eval/tasks.js';
 import { loadModel } from '../src/model/bundle.js';
 import { FUNCTIONS_VALID_EVERY, functionsValidation, readFunctions } from '../src/data/functions.js';
 import { repoRoot } from '../src/paths.js';
@@ -37,10 +37,6 @@ import { portablePath, repoRelative } from '../src/util/portablePaths.js';
 const WAYS = ['beam', 'exec-samples', 'exec-beam', 'exec-all', 'first-sample'] as const;
 type Way = (typeof WAYS)[number];
 
-/** The standard MBPP prompt: the task's text, then its first test on the next line (or the text alone, with --prompt text). */
-export function mbppPrompt(t: MbppTask, withTest = true): string {
-  return withTest ? `${t.text}\n${t.testList[0]}` : t.text;
-}
 
 /** The q-quantile (nearest rank) of xs. */
 const quantile = (xs: number[], q: number): number => {
@@ -86,7 +82,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const [i, task] of tasks.entries()) {
-    const prompt = mbppPrompt(task, withTest);
+    const prompt = mbppPrompt(task, withTest ? 'text+test' : 'text');
     let t = performance.now();
     const beams = generator.generate(prompt, { ...common, beam: DEFAULT_BEAM, lengthPenalty: DEFAULT_LENGTH_PENALTY }).candidates.map((c) => c.code);
     const beamMs = performance.now() - t;

@@ -24,6 +24,9 @@ import {
   formatSplitTable,
   humanEvalSentence,
   mbppSplit,
+  mbppPrompt,
+  MBPP_PROMPT_STYLES,
+  type MbppPromptStyle,
   readBenchmark,
   readHumanEval,
   readMbpp,
@@ -52,6 +55,8 @@ export interface EvalCliOptions {
   split: string;
   benchmark?: string;
   mbpp?: string;
+  /** MBPP: the task text alone (default), or the text and its first test (the MBPP paper's protocol). */
+  mbppPrompt?: MbppPromptStyle;
   humaneval?: string;
   limit?: number;
   beam: number;
@@ -232,7 +237,7 @@ function readExecSet(o: EvalCliOptions): { name: string; file: string; problems:
     const tasks = readMbpp(o.mbpp).filter((t) => mbppSplit(t.taskId) === 'test').sort((a, b) => a.taskId - b.taskId);
     if (tasks.length === 0) throw new UserError(`${o.mbpp}: no MBPP test-split task (task ids 11-510) in this file`);
     const kept = tasks.slice(0, limit);
-    return { name: 'mbpp', file: o.mbpp, problems: kept.map((t) => ({ id: `mbpp/${t.taskId}`, prompt: t.text })), harness: { kind: 'mbpp', tasks: kept } };
+    return { name: 'mbpp', file: o.mbpp, problems: kept.map((t) => ({ id: `mbpp/${t.taskId}`, prompt: mbppPrompt(t, o.mbppPrompt ?? 'text') })), harness: { kind: 'mbpp', tasks: kept } };
   }
   if (o.humaneval) {
     const tasks = readHumanEval(o.humaneval).slice(0, limit);
@@ -263,7 +268,7 @@ async function evalExecution(loaded: LoadedModel, generator: Generator, o: EvalC
   const executeS = seconds(t2);
   return {
     header: `${loaded.dir}: ${set.name} ${set.file} (${set.problems.length} problems), ${describeDecoding(o)}`,
-    summary: { set: set.name, data: portablePath(set.file), ...metrics },
+    summary: { set: set.name, data: portablePath(set.file), ...(set.name === 'mbpp' && { prompt: o.mbppPrompt ?? 'text' }), ...metrics },
     table: formatExecTable(metrics),
     records,
     timings: { loadS, generateS, executeS },
@@ -309,6 +314,7 @@ export function evalCommand(): Command {
       .option('--split <name>', 'split to score: train, valid or test', 'test')
       .option('--benchmark <file>', 'the team benchmark (benchmarks/en2py-bench.jsonl): pass@k instead of a data split')
       .option('--mbpp <file>', 'MBPP jsonl: its test split (tasks 11-510), pass@k')
+      .addOption(new Option('--mbpp-prompt <style>', 'MBPP: the sentence given, the task text alone or the text and its first test (the MBPP paper\'s protocol)').choices(MBPP_PROMPT_STYLES).default('text'))
       .option('--humaneval <file>', 'HumanEval jsonl: pass@k (the docstring is the prompt, the output a whole program)')
       .option('--limit <n>', 'only the first n examples / problems (MBPP: by task id)', positiveInt)
       .option('--beam <n>', 'beam size (1 = greedy)', positiveInt, 1)

@@ -93,6 +93,18 @@ export function readHumanEval(file: string): HumanEvalTask[] {
 
 export type MbppSplit = 'prompt' | 'test' | 'valid' | 'train';
 
+/**
+ * The sentence a model is given for an MBPP task: its text alone, or (the standard
+ * protocol of the MBPP paper) the text, then its first test on the next line, which
+ * names the function and shows how it is called.
+ */
+export type MbppPromptStyle = 'text' | 'text+test';
+export const MBPP_PROMPT_STYLES: readonly MbppPromptStyle[] = ['text', 'text+test'];
+
+export function mbppPrompt(t: Pick<MbppTask, 'text' | 'testList'>, style: MbppPromptStyle): string {
+  return style === 'text+test' && t.testList.length ? `${t.text}\n${t.testList[0]}` : t.text;
+}
+
 /** MBPP's official split by task id: 1–10 few-shot prompts, 11–510 test, 511–600 validation, 601–974 train. */
 export function mbppSplit(taskId: number): MbppSplit {
   if (taskId >= 11 && taskId <= 510) return 'test';

@@ -104,6 +104,13 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   assert.equal(mm.samplesPerProblem, 2);
   assert.deepEqual(Object.keys(mm.passAtK), ['pass@1', 'pass@2']);
   assert.deepEqual(jsonl(path.join(out, 'eval.jsonl')).map((l) => [l.id, (l.samples as string[]).length]), [['mbpp/11', 2], ['mbpp/12', 2]]);
+  assert.equal(mm.prompt, 'text');
+  assert.equal(jsonl(path.join(out, 'eval.jsonl'))[0].prompt, 'Write a function to add 1 to a number.');
+  // The MBPP paper's protocol: the text, then the first test on the next line.
+  const mt = en2py(['eval', '--model', model, '--mbpp', mbpp, '--mbpp-prompt', 'text+test', '--limit', '1', '--out', out, '--json']);
+  assert.equal(mt.status, 0, mt.stderr);
+  assert.equal(JSON.parse(mt.stdout).prompt, 'text+test');
+  assert.equal(jsonl(path.join(out, 'eval.jsonl'))[0].prompt, 'Write a function to add 1 to a number.\nassert add_1(1) == 2');
 
   // Bad input: one line, exit code 2, no stack trace.
   const bad = (args: string[], re: RegExp) => {
