@@ -19,6 +19,7 @@ const commands: Array<[string, () => Promise<Command>]> = [
   ['average', async () => (await import('./commands/average.js')).averageCommand()],
   ['ensemble', async () => (await import('./commands/ensemble.js')).ensembleCommand()],
   ['eval', async () => (await import('./commands/eval.js')).evalCommand()],
+  ['verified-samples', async () => (await import('./commands/verifiedSamples.js')).verifiedSamplesCommand()],
   ['rescore-syntax', async () => (await import('./commands/rescoreSyntax.js')).rescoreSyntaxCommand()],
   ['experiment', async () => (await import('./commands/experiment.js')).experimentCommand()],
   ['info', async () => (await import('./commands/info.js')).infoCommand()],
