@@ -2,9 +2,9 @@
 # Regenerates results/default-eval: the default model on its test split, the team
 # benchmark and MBPP, with the default (syntax-aware) decoding and plain decoding,
 # then rewrites the tables in results/README.md and README.md.
-# Usage: bash scripts/eval-default.sh [MODEL_DIR]   (about 25 minutes on 2 cores)
-# BEST_EPOCH_RUN=DIR: the run whose epochs the default model's first member averages (default runs/experiments/e8-number-slots)
-# ONE_MEMBER=DIR: the default ensemble's first member alone (default runs/e8-avg4)
+# Usage: bash scripts/eval-default.sh [MODEL_DIR]   (about 30 minutes on 2 cores)
+# BEST_EPOCH_RUN=DIR: the run before checkpoint averaging, for the "best single epoch" row (when averaged)
+# ONE_MEMBER=DIR: an ensemble's first member alone, for the "one member" row (when an ensemble)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/default}"
@@ -23,6 +23,8 @@ run() {
 # Two queues, one per core: the slow beam searches over the test split, and the rest.
 beam_queue() {
   run beam5 --beam 5
+  run benchmark-beam5 --benchmark benchmarks/en2py-bench.jsonl --beam 5
+  run mbpp-beam5 --mbpp "$mbpp" --mbpp-prompt text+test --beam 5
   run beam5-cut --beam 5 --cut
   run plain/beam5 --beam 5 "${plain[@]}"
 }
@@ -30,19 +32,20 @@ other_queue() {
   run greedy
   run benchmark --benchmark benchmarks/en2py-bench.jsonl
   run benchmark-samples5 --benchmark benchmarks/en2py-bench.jsonl --samples 5 --temperature 0.8
+  run benchmark-exec10 --benchmark benchmarks/en2py-bench.jsonl --samples 10 --temperature 0.8 --select exec
   run mbpp --mbpp "$mbpp"
   run plain/greedy "${plain[@]}"
   run plain/benchmark --benchmark benchmarks/en2py-bench.jsonl "${plain[@]}"
   run plain/mbpp --mbpp "$mbpp" "${plain[@]}"
   # The default ensemble's first member alone, and that member's run before checkpoint
   # averaging (its best single epoch), when they are here.
-  local one_member="${ONE_MEMBER:-runs/e8-avg4}"
-  if [ -f "$one_member/model.safetensors" ]; then
+  local one_member="${ONE_MEMBER:-}"
+  if [ -n "$one_member" ] && [ -f "$one_member/model.safetensors" ]; then
     model="$one_member" run plain/greedy-one-member "${plain[@]}"
     model="$one_member" run plain/mbpp-one-member --mbpp "$mbpp" "${plain[@]}"
   fi
-  local best_epoch_run="${BEST_EPOCH_RUN:-runs/experiments/e8-number-slots}"
-  if [ -f "$best_epoch_run/model.safetensors" ]; then
+  local best_epoch_run="${BEST_EPOCH_RUN:-}"
+  if [ -n "$best_epoch_run" ] && [ -f "$best_epoch_run/model.safetensors" ]; then
     model="$best_epoch_run" run plain/greedy-best-epoch "${plain[@]}"
     model="$best_epoch_run" run plain/mbpp-best-epoch --mbpp "$mbpp" "${plain[@]}"
   fi

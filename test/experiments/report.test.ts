@@ -93,7 +93,8 @@ test('the report tables, seed-spread verdicts, plots and README section come fro
   assert.match(readmeText, /\| greedy, plain \| 6\.05 \| 0\.150 \| 1\.0% \| 63\.4% \| 50\.0% \| 11\.20 \| 0\.0% \| 0\.90 \| - \| - \|/);
   assert.match(readmeText, /\| beam 5 \+ syntax guard \+ repetition limit \+ rerank by parse with greedy fallback \(default\) \| 15\.50 \|.* 99\.0% \|/);
   assert.doesNotMatch(readmeText, /\| beam 5, plain \|/, 'no row for a summary that is missing');
-  assert.match(readmeText, /Team benchmark \(120 problems.*pass@1 5\.0% strict \/ 10\.0% bound; 95\.0% of outputs compile\./);
+  assert.match(readmeText, /\| team benchmark \| the problem's sentence \| greedy \+ syntax guard \| 120 \| 5\.0% \/ 10\.0% \| - \| 95\.0% \| `benchmark\.json` \|/);
+  assert.doesNotMatch(readmeText, /mbpp-beam5\.json/, 'no row for a summary that is missing');
   assert.match(readmeText, /!\[metrics\]\(results\/plots\/metrics\.svg\)/);
 
   writeFileSync(readme, '# no markers\n');
