@@ -15,6 +15,12 @@ import { CLI, NO_PYTHON, tempDir } from '../helpers.js';
 import { startServerProcess, trainTinyModel } from './fixtures.js';
 
 const SLOW_SERVER = path.join(path.dirname(CLI), '..', 'test', 'server', 'slowServer.js');
+/** The server's log reaches us by a pipe, which may lag behind its HTTP answer: wait for the line (10 s at most). */
+async function assertLogs(log: () => string, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 1000 && !pattern.test(log()); i++) await sleep(10);
+  assert.match(log(), pattern);
+}
+
 const json = (body: unknown) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 async function slowServer(t: { after: (fn: () => void) => void }, dir: string): Promise<{ base: string; gate: string; log: () => string }> {
@@ -65,12 +71,12 @@ test('serve: errors in the worker are the same HTTP errors; a dead worker fails 
   assert.deepEqual(await ask('refuse in the worker'), { status: 400, body: { error: 'the generator refuses this sentence (test)' } });
   // Any other error: 500 with the usual message, the stack in the server's log.
   assert.deepEqual(await ask('fail in the worker'), { status: 500, body: { error: 'internal error while handling the request (see the server log)' } });
-  assert.match(log(), /a generation error \(test\)/);
+  await assertLogs(log, /a generation error \(test\)/);
   // The worker thread ends: this request fails with a message that says so ...
   const crashed = await ask('crash the worker');
   assert.equal(crashed.status, 500);
   assert.match(crashed.body.error ?? '', /^the generator stopped while answering this request \(see the server log\); a new one is starting: try again$/);
-  assert.match(log(), /exit code 70/);
+  await assertLogs(log, /exit code 70/);
   // ... and the next one is answered by a new worker.
   const after = await ask('write a python function to add 2 to a number');
   assert.equal(after.status, 200, JSON.stringify(after.body));
