@@ -32,10 +32,34 @@ function extraDataLines(data: Record<string, unknown> | undefined): string[] {
   return lines;
 }
 
+/**
+ * The runs a fine-tuned model started from (spec.init.model, followed through each
+ * run's own run.json), earliest first, each with its description; [] for a model
+ * trained from random weights. Paths are as the specs give them (relative to the
+ * repository, where `en2py export` runs).
+ */
+export function trainingStages(spec: { init?: { model?: string } } | undefined): Array<{ from: string; description: string | null }> {
+  const stages: Array<{ from: string; description: string | null }> = [];
+  const seen = new Set<string>();
+  let from = spec?.init?.model;
+  while (from && !seen.has(from)) {
+    seen.add(from);
+    const runFile = path.resolve(from, 'run.json');
+    if (!existsSync(runFile)) {
+      stages.unshift({ from, description: null });
+      break;
+    }
+    const run = JSON.parse(readFileSync(runFile, 'utf8')) as { description?: string; init?: { model?: string } };
+    stages.unshift({ from, description: run.description ?? null });
+    from = run.init?.model;
+  }
+  return stages;
+}
+
 export function modelCard(dir: string, config: BundleConfig, retrain: string): string {
   const m = config.model;
   const training = (config.training ?? {}) as {
-    spec?: { train?: Record<string, unknown>; data?: Record<string, unknown> }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown>;
+    spec?: { train?: Record<string, unknown>; data?: Record<string, unknown>; init?: { model?: string }; description?: string }; bestEpoch?: number; averagedEpochs?: number[]; data?: Record<string, unknown>;
     ensembleMembers?: Array<{ from: string; description?: string; seed?: number; bestEpoch?: number; averagedEpochs?: number[]; parameters?: number }>;
   };
   const members = training.ensembleMembers ?? [];
@@ -45,6 +69,7 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
   const history = existsSync(metricsFile)
     ? readFileSync(metricsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>)
     : [];
+  const stages = trainingStages(training.spec);
   const lines = [
     '# en2py default model',
     '',
@@ -61,9 +86,20 @@ export function modelCard(dir: string, config: BundleConfig, retrain: string): s
     '',
     `- ${describeRecordedFile(training.data?.file ?? 'english_python_data.txt')}, cleaned and split by en2py (\`en2py data stats\`, \`en2py data split\`): grouped split, seed ${String(training.spec?.data?.splitSeed ?? 1)}, no description group in two splits.`,
     ...extraDataLines(training.data),
-    `- Vocabularies from the training split only (before augmentation): English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`,
+    stages.length
+      ? `- Vocabularies of the first stage (${stages[0].from}), built from its training data: English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`
+      : `- Vocabularies from the training split only (before augmentation): English ${m.srcVocab} words, Python ${m.tgtVocab} model tokens (words and subword pieces; \`<nl>\`, \`<indent>\`, \`<dedent>\` for structure).`,
     ...(m.numberSlots ? ['- Number slots: each distinct number of the sentence is read as `<num0>`, `<num1>`, … and copied into the code where the model writes that slot (src/tokenize/numberSlots.ts).'] : []),
     '',
+    ...(stages.length ? [
+      '## Training stages',
+      '',
+      'Trained in stages, each starting from the weights and vocabularies of the one before (`init.model`); the data, training and metrics sections here are the last stage\'s.',
+      '',
+      ...stages.map((st, k) => `${k + 1}. ${st.from}${st.description ? `: ${st.description}` : ' (its run.json is not here)'}`),
+      `${stages.length + 1}. this model${training.spec?.description ? `: ${training.spec.description}` : ''}`,
+      '',
+    ] : []),
     '## Configuration',
     '',
     // One line for the model, or one per member when an ensemble's members differ in size.

@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MODEL_FORMAT } from '../../src/model/bundle.js';
-import { modelCard } from '../../src/model/card.js';
+import { modelCard, trainingStages } from '../../src/model/card.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { seedConfig } from '../../src/model/config.js';
 import { tempDir } from '../helpers.js';
 
@@ -41,4 +43,22 @@ test('the card names the extra training pairs and the augmentation', (t) => {
   const c = config({});
   const averaged = modelCard(dir, { ...c, training: { ...c.training, averagedEpochs: [14, 15, 16, 17] } }, 'retrain');
   assert.match(averaged, /Weights: the mean of epochs 14, 15, 16, 17 \(checkpoint averaging, `en2py average`\); best single epoch 3/);
+});
+
+test('a model trained in stages lists them from each run\'s run.json, earliest first, and says where its vocabularies come from', (t) => {
+  const dir = tempDir(t);
+  const first = path.join(dir, 'first');
+  const second = path.join(dir, 'second');
+  mkdirSync(first);
+  mkdirSync(second);
+  writeFileSync(path.join(first, 'run.json'), JSON.stringify({ description: 'pretraining on the corpus' }));
+  writeFileSync(path.join(second, 'run.json'), JSON.stringify({ description: 'then the pairs', init: { model: first } }));
+  assert.deepEqual(trainingStages({ init: { model: second } }), [{ from: first, description: 'pretraining on the corpus' }, { from: second, description: 'then the pairs' }]);
+  assert.deepEqual(trainingStages({ init: { model: path.join(dir, 'gone') } }), [{ from: path.join(dir, 'gone'), description: null }]);
+  assert.deepEqual(trainingStages({}), []);
+  const c = config({});
+  const card = modelCard(dir, { ...c, training: { ...c.training, spec: { ...c.training.spec, init: { model: second }, description: 'the last stage' } } }, 'retrain');
+  assert.match(card, /## Training stages[\s\S]*1\. .*first: pretraining on the corpus\n2\. .*second: then the pairs\n3\. this model: the last stage/);
+  assert.match(card, /Vocabularies of the first stage \(.*first\)/);
+  assert.doesNotMatch(modelCard(dir, config({}), 'retrain'), /Training stages/);
 });
