@@ -99,7 +99,7 @@ export interface StartupFile {
   cores: number;
   loadAverage?: { before: number; after: number };
   cold: Array<ColdStart & LatencyRow>;
-  warm: Warm & { output_tokens?: number; parses?: boolean | null };
+  warm: Warm & { output_tokens?: number; parses?: boolean | null; health_during_generation?: LatencyRow & { requests: number; max_ms: number } };
   warmOneMember: (Warm & LatencyRow) | null;
 }
 
@@ -117,5 +117,8 @@ export function latencyTable(s: StartupFile): string {
     ...s.cold.map((c) => row(`\`${c.command}\`, cold${c.command.startsWith('npx') ? ' (npm starts first; `npm link` once makes `en2py` a command of its own)' : ''}`, c)),
     row(`\`POST /api/generate\`, the same prompt, beam ${s.warm.beam}, warm server, end to end${s.warm.output_tokens ? ` (${s.warm.output_tokens} output tokens)` : ''}`, s.warm),
     ...(s.warmOneMember ? [row('the same with the default ensemble\'s first member alone (an ensemble runs each member at every step)', s.warmOneMember)] : []),
+    ...(s.warm.health_during_generation?.requests
+      ? [row(`\`GET /api/health\` while those generations run (${s.warm.health_during_generation.requests} checks, every 10 ms; max ${ms(s.warm.health_during_generation.max_ms)})`, s.warm.health_during_generation)]
+      : []),
   ].join('\n');
 }

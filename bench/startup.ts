@@ -106,6 +106,7 @@ export function describeStartup(r: StartupResult): string {
     ...r.cold.map((c) => `cold  ${c.command}: median ${c.median_ms.toFixed(0)} ms, p90 ${c.p90_ms.toFixed(0)} ms (min ${c.min_ms.toFixed(0)}, ${c.runs} runs)`),
     `warm  POST /api/generate beam ${r.warm.beam}: median ${r.warm.median_ms.toFixed(0)} ms, p90 ${r.warm.p90_ms.toFixed(0)} ms end to end ` +
       `(generation alone ${r.warm.generation_median_ms.toFixed(0)} ms; ${r.warm.requests} requests)`,
+    `warm  GET /api/health during those generations: median ${r.warm.health_during_generation.median_ms.toFixed(1)} ms, p90 ${r.warm.health_during_generation.p90_ms.toFixed(1)} ms, max ${r.warm.health_during_generation.max_ms.toFixed(1)} ms (${r.warm.health_during_generation.requests} checks)`,
     ...(r.warmOneMember ? [`warm  the same, the ensemble's first member alone: median ${r.warmOneMember.median_ms.toFixed(0)} ms, p90 ${r.warmOneMember.p90_ms.toFixed(0)} ms`] : []),
   ].join('\n');
 }
