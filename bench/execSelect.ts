@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const summary = {
     what: `Choosing by execution (largest group of candidates agreeing on outputs) against beam search, ${setName}`,
     protocol: `${withTest ? 'prompt = the task text + "\\n" + its first test (standard MBPP protocol)' : 'prompt = the task text alone'}; scored on all of the task's tests; no test set was used`,
-    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${values.limit ? ` --limit ${values.limit}` : ''} --out ${repoRelative(values.out!)}`,
+    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${values.limit ? ` --limit ${values.limit}` : ''}${repoRelative(values.model!) === 'models/default' ? '' : ` --model ${repoRelative(values.model!)}`} --out ${repoRelative(values.out!)}`,
     model: repoRelative(values.model!),
     data: values.functions ? repoRelative(values.functions) : portablePath(values.mbpp!),
     tasks: rows.length,
