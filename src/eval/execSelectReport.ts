@@ -27,10 +27,10 @@ const COLUMNS: Array<[string, (n: number) => string]> = [
 ];
 
 export function execSelectHeader(): string {
-  return `| validation set (tasks), passes strict / bound | ${COLUMNS.map(([h]) => h).join(' | ')} | result file |\n| --- |${' ---: |'.repeat(COLUMNS.length)} --- |`;
+  return `| model, validation set (tasks): passes strict / bound | ${COLUMNS.map(([h]) => h).join(' | ')} | result file |\n| --- |${' ---: |'.repeat(COLUMNS.length)} --- |`;
 }
 
-/** One row: `label` names the set; each cell "strict / bound" tasks passed. */
+/** One row: `label` names the model and the set; each cell "strict / bound" tasks passed. */
 export function execSelectRow(label: string, file: string, s: ExecSelectSummary): string {
   const cells = COLUMNS.map(([, key]) => {
     const k = key(s.samples);
@@ -47,3 +47,13 @@ export function execSelectLatency(s: ExecSelectSummary): string {
   const ex = l['exec-samples total (samples + their signatures)'];
   return `beam ${f(l.beamGeneration.median)} ms, exec over ${s.samples} samples ${f(ex.median)} ms (p90 ${f(ex.p90)} ms, max ${f(ex.max)} ms)`;
 }
+
+/** The README's rows: the previous default and issue 19's candidates on the two held-out validation sets. */
+export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: string }> = [
+  { label: 'previous default (E8 + E9 ensemble), MBPP 511-600, text + first test', short: 'previous default, MBPP', file: 'results/exec-select/mbpp-valid.json' },
+  { label: 'E18, MBPP 511-600, text + first test', short: 'E18, MBPP', file: 'results/exec-select/e18-mbpp-valid.json' },
+  { label: 'E20, MBPP 511-600, text + first test', short: 'E20, MBPP', file: 'results/exec-select/e20-mbpp-valid.json' },
+  { label: 'previous default (E8 + E9 ensemble), functions/ validation slice, description alone', short: 'previous default, functions', file: 'results/exec-select/functions-valid-previous-default.json' },
+  { label: 'E18, functions/ validation slice, description alone', short: 'E18, functions', file: 'results/exec-select/e18-functions-valid.json' },
+  { label: 'E20, functions/ validation slice, description alone', short: 'E20, functions', file: 'results/exec-select/e20-functions-valid.json' },
+];
