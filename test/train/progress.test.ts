@@ -1,8 +1,9 @@
-// Plain progress lines (CI, pipes): one per quarter; a resumed epoch neither
+// Plain progress lines (CI, pipes): one per quarter, and one at least every five
+// minutes between them; a resumed epoch neither
 // repeats the quarters done before the restart nor counts them in its ETA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgress } from '../../src/train/progress.js';
+import { createProgress, PLAIN_LINE_EVERY_MS } from '../../src/train/progress.js';
 
 function captured() {
   const lines: string[] = [];
@@ -29,4 +30,23 @@ test('a resumed epoch starts at the next quarter and estimates from its own pace
   assert.match(lines[0], /^epoch 4\/20 75% \(120\/160\), 10 s elapsed, ETA 80 s/);
   p.update(160);
   assert.match(lines[1], /^epoch 4\/20 100% \(160\/160\), \d+ s elapsed, ETA 0 s/);
+});
+
+test('between quarters, a plain line comes at least every five minutes, so a long epoch is never silent for long', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const { lines, stream } = captured();
+  const p = createProgress('epoch 1/2', 1000, stream);
+  p.update(10);
+  t.mock.timers.tick(PLAIN_LINE_EVERY_MS - 1);
+  p.update(20);
+  assert.equal(lines.length, 0, 'not before five minutes');
+  t.mock.timers.tick(1);
+  p.update(30);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^epoch 1\/2 3% \(30\/1000\), 300 s elapsed, ETA 9700 s/);
+  p.update(40);
+  assert.equal(lines.length, 1, 'the clock restarts at each line');
+  t.mock.timers.tick(PLAIN_LINE_EVERY_MS);
+  p.update(250);
+  assert.deepEqual(lines.slice(1).map((l) => l.split(' (')[0]), ['epoch 1/2 25%'], 'a quarter line counts as the line of its moment');
 });
