@@ -12,17 +12,13 @@ import { loadModel, saveModel } from '../../src/model/bundle.js';
 import { Seq2SeqTransformer } from '../../src/model/transformer.js';
 import { writeEnsemble } from '../../src/model/ensemble.js';
 import { averageEpochs } from '../../src/train/average.js';
-import { createApp, listen } from '../../src/server/app.js';
-import { WorkerGenerator } from '../../src/server/workerGenerator.js';
 import { NO_PYTHON, repoRoot, tempDir } from '../helpers.js';
-import { browserSkipReason, launchBrowser, trainTinyModel } from './fixtures.js';
+import { browserSkipReason, launchBrowser, serveModel, trainTinyModel } from './fixtures.js';
 import { askInPage } from './page.js';
 
 test('serve page: a sentence in, highlighted code, parse mark and attention out (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
   const dir = tempDir(t);
-  const app = createApp(await WorkerGenerator.start(trainTinyModel(dir)), { maxPromptChars: 120, log: () => {} });
-  const { url } = await listen(app.server, 0, '127.0.0.1');
-  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+  const url = await serveModel(t, trainTinyModel(dir), { maxPromptChars: 120, log: () => {} });
 
   const browser = await launchBrowser();
   t.after(() => browser.close());
@@ -113,9 +109,7 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
   const page = await browser.context.newPage();
   /** Serve the model directory, open the page, and read the header that introduces the model. */
   const modelInfo = async (modelDir: string): Promise<string> => {
-    const app = createApp(await WorkerGenerator.start(modelDir), { log: () => {} });
-    const { url } = await listen(app.server, 0, '127.0.0.1');
-    t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+    const url = await serveModel(t, modelDir, { log: () => {} });
     await page.goto(url);
     await page.locator('#model-info', { hasText: 'parameters' }).waitFor({ timeout: 10_000 });
     return page.locator('#model-info').innerText();
@@ -148,9 +142,7 @@ test('serve page: an averaged model is introduced by its epochs, an ensemble by 
 test('serve page: the tests box says which candidate passed and how many ran, or that none did (Chromium)', { skip: NO_PYTHON ?? browserSkipReason() }, async (t) => {
   const dir = tempDir(t);
   // Trained long enough that its beams are Python that runs ("def add_6(x):\n    return x + 4"), so a test can pass.
-  const app = createApp(await WorkerGenerator.start(trainTinyModel(dir, 40)), { log: () => {} });
-  const { url } = await listen(app.server, 0, '127.0.0.1');
-  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+  const url = await serveModel(t, trainTinyModel(dir, 40), { log: () => {} });
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await browser.context.newPage();

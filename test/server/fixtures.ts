@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { createApp, listen, type AppOptions } from '../../src/server/app.js';
+import { WorkerGenerator } from '../../src/server/workerGenerator.js';
 import { CLI } from '../helpers.js';
 import { writeTinyData, writeTinySpec } from '../train/fixtures.js';
 
@@ -14,6 +16,14 @@ export function trainTinyModel(dir: string, epochs = 3): string {
   const r = spawnSync(process.execPath, [CLI, 'train', '--config', writeTinySpec(dir, writeTinyData(dir), { epochs }), '--out', model], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`training the tiny model failed: ${r.stderr}`);
   return model;
+}
+
+/** Serve a model directory as `en2py serve` does (with its generation worker) on a free local port until the test ends; returns the page's URL. */
+export async function serveModel(t: { after: (fn: () => void) => void }, modelDir: string, options: AppOptions = {}): Promise<string> {
+  const app = createApp(await WorkerGenerator.start(modelDir), options);
+  const { url } = await listen(app.server, 0, '127.0.0.1');
+  t.after(() => { app.server.closeAllConnections(); app.server.close(); });
+  return url;
 }
 
 export const CHROMIUM = process.env.EN2PY_CHROMIUM || '/usr/bin/chromium';
