@@ -40,11 +40,11 @@ export function encodePairs(
       src = src.slice(0, maxSrc);
       stats.truncatedSrc++;
     }
-    if (tgt.length > maxTgt - 1 && opts.skipLong) {
-      stats.skippedLong++;
-      continue;
-    }
     if (tgt.length > maxTgt - 1) {
+      if (opts.skipLong) {
+        stats.skippedLong++;
+        continue;
+      }
       tgt = tgt.slice(0, maxTgt - 1); // room for EOS
       stats.truncatedTgt++;
     }

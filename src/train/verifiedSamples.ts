@@ -127,14 +127,16 @@ export async function sampleVerified(generator: Generator, tasks: readonly Teste
   mkdirSync(outDir, { recursive: true });
   const partial = path.join(outDir, PARTIAL);
   const done = new Map(readPartial(partial).map((r) => [r.id, r]));
-  const todo = tasks.filter((t) => !done.has(t.id));
+  // Each task keeps its index in `tasks`: its sampling seed, the same on a resumed run.
+  const todo = tasks.map((task, index) => ({ task, index })).filter(({ task }) => !done.has(task.id));
   let finished = tasks.length - todo.length;
   o.progress?.update(finished);
   const chunk = o.chunk ?? 16;
   for (let at = 0; at < todo.length; at += chunk) {
-    const part = todo.slice(at, at + chunk);
-    const samples = part.map((t) => generator.generate(t.description, {
-      samples: o.samples, temperature: o.temperature, seed: o.seed * 1_000_003 + tasks.indexOf(t), maxLen: o.maxLen, guard: true, maxRepeats: 4,
+    const slice = todo.slice(at, at + chunk);
+    const part = slice.map(({ task }) => task);
+    const samples = slice.map(({ task, index }) => generator.generate(task.description, {
+      samples: o.samples, temperature: o.temperature, seed: o.seed * 1_000_003 + index, maxLen: o.maxLen, guard: true, maxRepeats: 4,
     }).candidates.map((c) => c.code));
     const asMbpp: MbppTask[] = part.map((t, i) => ({ taskId: i, text: t.description, code: t.code, testSetupCode: t.setup, testList: t.tests, challengeTestList: [] }));
     const results = await evaluateMbpp(asMbpp, samples, { concurrency: 2 });
