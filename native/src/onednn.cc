@@ -5,6 +5,7 @@
 #include "onednn.h"
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <map>
@@ -35,9 +36,15 @@ memory::data_type dnnlType(DType t) { return t == DType::bf16 ? memory::data_typ
 memory::desc describe(const StridedMatrix& m, int rows, int cols, int n1, int n2) {
   const int64_t d1 = m.s1 == 0 ? 1 : n1, d2 = m.s2 == 0 ? 1 : n2;
   const int64_t rowStride = m.trans ? 1 : m.ld, colStride = m.trans ? m.ld : 1;
-  // Strides of size-1 dimensions are never used to address anything; give them
-  // any positive value oneDNN accepts.
-  const int64_t s1 = m.s1 == 0 ? 1 : m.s1, s2 = m.s2 == 0 ? 1 : m.s2;
+  // Strides of size-1 dimensions never address anything, but oneDNN reads the
+  // layout's shape from all strides: 1 would make a plain matrix look like
+  // "cdab", which its AMX kernel (brgemm) rejects, so the product silently fell
+  // to the much slower gemm:jit (measured: a third of AMX's rate). Give them the
+  // strides of a dense outer dimension instead, so a single matrix is "abcd".
+  const int64_t span = std::max<int64_t>((int64_t)(rows - 1) * rowStride + (int64_t)(cols - 1) * colStride + 1,
+                                         (int64_t)rows * cols);
+  const int64_t s2 = d2 == 1 ? span : m.s2;
+  const int64_t s1 = d1 == 1 ? std::max<int64_t>(s2 * d2, span) : m.s1;
   return memory::desc(Dims{d1, d2, rows, cols}, dnnlType(m.type), Dims{s1, s2, rowStride, colStride});
 }
 
@@ -75,7 +82,10 @@ Entry* primitiveFor(int M, int N, int K, float alpha, const StridedMatrix& A, co
 
   const memory::desc a = describe(A, M, K, n1, n2);
   const memory::desc b = describe(B, K, N, n1, n2);
-  const memory::desc c(Dims{n1, n2, M, N}, memory::data_type::f32, Dims{cS1 ? cS1 : 1, cS2 ? cS2 : 1, ldc, 1});
+  // The output's unused outer strides are dense too, for the same reason as describe's.
+  const int64_t cStride2 = n2 == 1 ? (int64_t)M * ldc : cS2;
+  const int64_t cStride1 = n1 == 1 ? cStride2 * n2 : cS1;
+  const memory::desc c(Dims{n1, n2, M, N}, memory::data_type::f32, Dims{cStride1, cStride2, ldc, 1});
   dnnl::primitive_attr attr;
   if (alpha != 1.0f) attr.set_output_scales(0, {alpha});
   if (beta != 0.0f) {

@@ -9,6 +9,7 @@
  */
 import { K, kernelBackend } from './kernels/index.js';
 import { BF16_MIN_MACS, type MatmulInfo } from './kernels/types.js';
+import { allocate } from './tape.js';
 import type { Tensor } from './tensor.js';
 
 export type Precision = 'fp32' | 'bf16';
@@ -25,6 +26,8 @@ function bf16MinMacs(): number {
   return env !== undefined && env !== '' && Number.isFinite(Number(env)) ? Number(env) : BF16_MIN_MACS;
 }
 
+let minMacs = BF16_MIN_MACS;
+
 export function setPrecision(p: Precision): void {
   const info = p === 'bf16' && kernelBackend().name === 'native' ? K().matmulInfo() : null;
   if (info && !info.bf16) {
@@ -34,7 +37,8 @@ export function setPrecision(p: Precision): void {
     });
   }
   current = p;
-  K().setMatmulPrecision(p === 'bf16', bf16MinMacs());
+  minMacs = bf16MinMacs();
+  K().setMatmulPrecision(p === 'bf16', minMacs);
 }
 
 export function getPrecision(): Precision {
@@ -87,4 +91,31 @@ export function bf16Weight(weight: Tensor): Uint16Array | null {
     copy.epoch = weightsEpoch;
   }
   return copy.bits;
+}
+
+/**
+ * In bf16 mode, x (n floats) rounded to bf16 once, for an operand that feeds
+ * several products: each product would otherwise round it again, and at the
+ * seed shapes those conversions (6 bytes of memory traffic an element) took a
+ * fifth of a bf16 step. `macs`: the multiply-adds of the smallest product it
+ * feeds; below the bf16 threshold that product stays float32, so no copy is
+ * made. Null in fp32 mode. Inside tidy() the copy lives in the arena, so it is
+ * valid as long as the tensors of the same scope (and their backward closures).
+ */
+export function bf16Copy(x: Float32Array, n: number, macs: number): Uint16Array | null {
+  const bits = bf16Buffer(n, macs);
+  if (bits) K().toBf16(x, bits, n);
+  return bits;
+}
+
+/** A product of `macs` multiply-adds runs on bf16 inputs (the rule native/src/gemm.cc follows). */
+export function runsInBf16(macs: number): boolean {
+  return current === 'bf16' && macs >= minMacs;
+}
+
+/** Room for n bf16 values when a product of `macs` multiply-adds runs in bf16 (else null); see bf16Copy. */
+export function bf16Buffer(n: number, macs: number): Uint16Array | null {
+  if (!runsInBf16(macs)) return null;
+  const holder = allocate(Math.ceil(n / 2), true);
+  return new Uint16Array(holder.buffer, holder.byteOffset, n);
 }

@@ -80,15 +80,37 @@ test('bf16 gemm, every transpose the engine uses, against fp32 (bf16 tolerance) 
   }
 });
 
-test('bf16 gemm with a bf16 copy of B (a weight) gives what converting B in the call gives', { skip }, () => {
+test('bf16 gemm with bf16 copies of A and B made by the caller gives what converting them in the call gives (native and reference)', { skip }, () => {
   const M = 64, N = 48, K = 40;
   const A = rand(M * K), B = rand(N * K);
-  const Bbf16 = new Uint16Array(B.length);
+  const Abf16 = new Uint16Array(A.length), Bbf16 = new Uint16Array(B.length);
+  nat!.toBf16(A, Abf16, A.length);
   nat!.toBf16(B, Bbf16, B.length);
-  const converted = new Float32Array(M * N), copied = new Float32Array(M * N);
-  product(nat!, true, (k) => k.gemm(false, true, M, N, K, 1, A, K, B, K, 0, converted, N));
-  product(nat!, true, (k) => k.gemm(false, true, M, N, K, 1, A, K, B, K, 0, copied, N, Bbf16));
-  assert.deepEqual(copied, converted);
+  for (const k of [nat!, ref]) {
+    const converted = new Float32Array(M * N);
+    product(k, true, (kk) => kk.gemm(false, true, M, N, K, 1, A, K, B, K, 0, converted, N));
+    for (const [a, b] of [[null, Bbf16], [Abf16, null], [Abf16, Bbf16]] as const) {
+      const copied = new Float32Array(M * N);
+      product(k, true, (kk) => kk.gemm(false, true, M, N, K, 1, A, K, B, K, 0, copied, N, a, b));
+      assert.deepEqual(copied, converted, `${k.name}: A copy ${!!a}, B copy ${!!b}`);
+    }
+  }
+  // A copy that does not cover the operand is refused, not read past its end.
+  assert.throws(() => product(nat!, true, (kk) => kk.gemm(false, true, M, N, K, 1, A, K, B, K, 0, new Float32Array(M * N), N, Abf16.subarray(1))), /argument 13 is too short/);
+});
+
+test('bf16 batched gemm with caller-made bf16 copies of strided operands gives what converting in the call gives', { skip }, () => {
+  const Bn = 3, H = 4, T = 17, dh = 8, D = H * dh;
+  const q = rand(Bn * T * D), kk = rand(Bn * T * D);
+  const qBits = new Uint16Array(q.length), kBits = new Uint16Array(kk.length);
+  nat!.toBf16(q, qBits, q.length);
+  nat!.toBf16(kk, kBits, kk.length);
+  for (const k of [nat!, ref]) {
+    const converted = new Float32Array(Bn * H * T * T), copied = new Float32Array(Bn * H * T * T);
+    product(k, true, (x) => x.gemmBatched(false, true, T, T, dh, 0.3, q, D, T * D, dh, kk, D, T * D, dh, 0, converted, T, H * T * T, T * T, Bn, H));
+    product(k, true, (x) => x.gemmBatched(false, true, T, T, dh, 0.3, q, D, T * D, dh, kk, D, T * D, dh, 0, copied, T, H * T * T, T * T, Bn, H, qBits, kBits));
+    assert.deepEqual(copied, converted, k.name);
+  }
 });
 
 test('bf16 batched gemm: attention heads read in place, a shared (stride 0) operand', { skip }, () => {

@@ -53,14 +53,15 @@ function roundsToBf16(macs: number): boolean {
 function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
-  aOff = 0, bOff = 0, cOff = 0, bf16 = false, Bbf16: Uint16Array | null = null,
+  aOff = 0, bOff = 0, cOff = 0, bf16 = false, Abf16: Uint16Array | null = null, Bbf16: Uint16Array | null = null,
 ): void {
   const r = bf16 ? roundBf16 : exact;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let acc = 0;
       for (let k = 0; k < K; k++) {
-        const a = r(transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k]);
+        const ai = transA ? aOff + k * lda + i : aOff + i * lda + k;
+        const a = Abf16 ? bf16ToFloat(Abf16[ai]) : r(A[ai]);
         const bi = transB ? bOff + j * ldb + k : bOff + k * ldb + j;
         const b = Bbf16 ? bf16ToFloat(Bbf16[bi]) : r(B[bi]);
         acc += a * b;
@@ -78,17 +79,19 @@ export const referenceKernels: Kernels = {
     return new ArrayBuffer(bytes);
   },
 
-  gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, Bbf16) {
+  gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, Abf16, Bbf16) {
     const bf16 = roundsToBf16(M * N * K);
-    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0, 0, 0, bf16, bf16 ? Bbf16 ?? null : null);
+    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0, 0, 0, bf16,
+      bf16 ? Abf16 ?? null : null, bf16 ? Bbf16 ?? null : null);
   },
 
-  gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2) {
+  gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2, Abf16, Bbf16) {
     const bf16 = roundsToBf16(n1 * n2 * M * N * K);
     for (let i = 0; i < n1; i++) {
       for (let j = 0; j < n2; j++) {
         gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,
-          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2, bf16);
+          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2, bf16,
+          bf16 ? Abf16 ?? null : null, bf16 ? Bbf16 ?? null : null);
       }
     }
   },

@@ -37,12 +37,15 @@ export interface Kernels {
   allocate(bytes: number): ArrayBuffer;
 
   /**
-   * C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. `Bbf16`, a
-   * bf16 copy of B (a weight converted once per step), is used in bf16 mode.
+   * C = alpha * op(A) · op(B) + beta * C; op(A) is M×K, op(B) is K×N. `Abf16` and
+   * `Bbf16`, bf16 copies of A and B made by the caller (a weight converted once per
+   * step, an activation that feeds several products), are used when the product
+   * runs in bf16; otherwise the product rounds its float32 inputs itself.
    */
   gemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-    A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number, Bbf16?: Uint16Array | null,
+    A: F32, lda: number, B: F32, ldb: number, beta: number, C: F32, ldc: number,
+    Abf16?: Uint16Array | null, Bbf16?: Uint16Array | null,
   ): void;
 
   /**
@@ -54,6 +57,7 @@ export interface Kernels {
     A: F32, lda: number, aS1: number, aS2: number,
     B: F32, ldb: number, bS1: number, bS2: number, beta: number,
     C: F32, ldc: number, cS1: number, cS2: number, n1: number, n2: number,
+    Abf16?: Uint16Array | null, Bbf16?: Uint16Array | null,
   ): void;
 
   /**

@@ -8,6 +8,7 @@
  * copies per tensor per layer in both passes.
  */
 import { K } from '../kernels/index.js';
+import { bf16Copy } from '../precision.js';
 import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
@@ -50,10 +51,19 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
   const kr = K();
 
   // P = softmax(scale · Q Kᵀ + mask), one [Tq, Tk] matrix per (batch, head).
+  // In bf16 mode, every operand that a backward product reads again is rounded
+  // to bf16 once, here or at the top of backward (bf16Copy); all four products
+  // of a pass have the same multiply-adds.
+  const macs = B * H * Tq * Tk * dh;
+  const training = Tk === capacity && isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad);
+  const once = (x: Float32Array) => (training ? bf16Copy(x, x.length, macs) : null);
+  const qBf16 = once(q.data);
+  const kBf16 = once(k.data);
+  const vBf16 = once(v.data);
   const probs = Tensor.empty([B, H, Tq, Tk]);
   const P = probs.data;
   kr.gemmBatched(false, true, Tq, Tk, dh, scale, q.data, D, Tq * D, dh, k.data, D, kvStride, dh, 0,
-    P, Tk, H * Tq * Tk, Tq * Tk, B, H);
+    P, Tk, H * Tq * Tk, Tq * Tk, B, H, qBf16, kBf16);
   kr.softmax(P, P, B * H * Tq, Tk, opts.keyMask ?? null, H * Tq, B, opts.causal ? Tq : 0);
 
   const p = opts.dropout ?? 0;
@@ -69,8 +79,9 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
 
   // O[b, :, h, :] = P_bh · V_bh, written straight into the [B, Tq, D] layout.
   const out = Tensor.empty([B, Tq, D]);
+  const usedBf16 = once(used);
   kr.gemmBatched(false, false, Tq, dh, Tk, 1, used, Tk, H * Tq * Tk, Tq * Tk, v.data, D, kvStride, dh, 0,
-    out.data, D, Tq * D, dh, B, H);
+    out.data, D, Tq * D, dh, B, H, usedBf16, vBf16);
 
   if (Tk !== capacity) {
     if (isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad)) {
@@ -81,27 +92,30 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
 
   record(out, [q, k, v], () => {
     const dO = out.grad!;
+    const needDS = q.requiresGrad || k.requiresGrad;
+    const dOBf16 = v.requiresGrad && needDS ? once(dO) : null;
     if (v.requiresGrad) {
       const { g, accumulate } = v.gradSlot();
       kr.gemmBatched(true, false, Tk, dh, Tq, 1, used, Tk, H * Tq * Tk, Tq * Tk, dO, D, Tq * D, dh,
-        accumulate ? 1 : 0, g, D, Tk * D, dh, B, H);
+        accumulate ? 1 : 0, g, D, Tk * D, dh, B, H, usedBf16, dOBf16);
     }
-    if (!q.requiresGrad && !k.requiresGrad) return;
+    if (!needDS) return;
     // dP = dO · Vᵀ, then through dropout and softmax, in one scratch buffer.
     const dS = Tensor.empty([B, H, Tq, Tk]).data;
     kr.gemmBatched(false, true, Tq, Tk, dh, 1, dO, D, Tq * D, dh, v.data, D, Tk * D, dh, 0,
-      dS, Tk, H * Tq * Tk, Tq * Tk, B, H);
+      dS, Tk, H * Tq * Tk, Tq * Tk, B, H, dOBf16, vBf16);
     if (mask) kr.dropoutBackward(dS, mask, dS, dS.length, p, false);
     kr.softmaxBackward(P, dS, dS, B * H * Tq, Tk, false);
+    const dSBf16 = q.requiresGrad && k.requiresGrad ? once(dS) : null;
     if (q.requiresGrad) {
       const { g, accumulate } = q.gradSlot();
       kr.gemmBatched(false, false, Tq, dh, Tk, scale, dS, Tk, H * Tq * Tk, Tq * Tk, k.data, D, Tk * D, dh,
-        accumulate ? 1 : 0, g, D, Tq * D, dh, B, H);
+        accumulate ? 1 : 0, g, D, Tq * D, dh, B, H, dSBf16, kBf16);
     }
     if (k.requiresGrad) {
       const { g, accumulate } = k.gradSlot();
       kr.gemmBatched(true, false, Tk, dh, Tq, scale, dS, Tk, H * Tq * Tk, Tq * Tk, q.data, D, Tq * D, dh,
-        accumulate ? 1 : 0, g, D, Tk * D, dh, B, H);
+        accumulate ? 1 : 0, g, D, Tk * D, dh, B, H, dSBf16, qBf16);
     }
   });
   return { out, weights: opts.returnWeights ? probs : null };

@@ -3,8 +3,8 @@
  * PyTorch nn.Linear convention, weight [out, in]).
  */
 import { K } from '../kernels/index.js';
-import { bf16Weight } from '../precision.js';
-import { record } from '../tape.js';
+import { bf16Copy, bf16Weight } from '../precision.js';
+import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 export interface MatmulOptions {
@@ -93,19 +93,23 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const rows = x.size / inF;
   const out = Tensor.empty([...x.shape.slice(0, -1), outF]);
   const k = K();
+  const macs = rows * outF * inF; // of each of the three products
   const weightBf16 = bf16Weight(weight);
-  k.gemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, out.data, outF, weightBf16);
+  // x feeds this product and, in backward, the weight's gradient: round it once.
+  const xBf16 = isGradEnabled() && weight.requiresGrad ? bf16Copy(x.data, x.size, macs) : null;
+  k.gemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, out.data, outF, xBf16, weightBf16);
   if (bias) k.add(out.data, bias.data, out.data, out.size, outF, false);
 
   record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
+    const dyBf16 = x.requiresGrad && weight.requiresGrad ? bf16Copy(dy, dy.length, macs) : null;
     if (x.requiresGrad) {
       const { g, accumulate } = x.gradSlot();
-      k.gemm(false, false, rows, inF, outF, 1, dy, outF, weight.data, inF, accumulate ? 1 : 0, g, inF, weightBf16);
+      k.gemm(false, false, rows, inF, outF, 1, dy, outF, weight.data, inF, accumulate ? 1 : 0, g, inF, dyBf16, weightBf16);
     }
     if (weight.requiresGrad) {
       const { g, accumulate } = weight.gradSlot();
-      k.gemm(true, false, outF, inF, rows, 1, dy, outF, x.data, inF, accumulate ? 1 : 0, g, inF);
+      k.gemm(true, false, outF, inF, rows, 1, dy, outF, x.data, inF, accumulate ? 1 : 0, g, inF, dyBf16, xBf16);
     }
     if (bias?.requiresGrad) {
       const { g, accumulate } = bias.gradSlot();
