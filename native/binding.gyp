@@ -9,6 +9,7 @@
         "src/elementwise.cc",
         "src/layernorm.cc",
         "src/softmax.cc",
+        "src/attention.cc",
         "src/cross_entropy.cc",
         "src/embedding.cc",
         "src/adam.cc"

@@ -1,6 +1,7 @@
 // Element-wise and reduction kernels. Memory-bound: OpenMP splits large arrays
 // across the cores; small ones stay on one thread (starting threads costs more).
 #include "kernels.h"
+#include "rows.h"
 #include <omp.h>
 
 namespace en2py {
@@ -99,23 +100,12 @@ void reluBackward(const float* y, const float* dy, float* dx, int64_t n, bool ac
   }
 }
 
-// murmur3's finaliser over (seed, index): the same 32-bit arithmetic as the reference.
-static inline uint32_t hash32(uint32_t seed, uint32_t i) {
-  uint32_t h = (i * 0x9E3779B1u) ^ seed;
-  h ^= h >> 16;
-  h *= 0x85EBCA6Bu;
-  h ^= h >> 13;
-  h *= 0xC2B2AE35u;
-  h ^= h >> 16;
-  return h;
-}
-
 void dropout(const float* x, float* out, uint8_t* mask, int64_t n, float p, uint32_t seed) {
   const float keepScale = 1.0f / (1.0f - p);
-  const uint32_t threshold = (uint32_t)(p * 16777216.0f);  // compare the top 24 bits
+  const uint32_t threshold = dropoutThreshold(p);
 #pragma omp parallel for if (n > kParallelMin)
   for (int64_t i = 0; i < n; i++) {
-    const uint8_t keep = (hash32(seed, (uint32_t)i) >> 8) >= threshold;
+    const uint8_t keep = dropoutKeeps(seed, (uint32_t)i, threshold);
     mask[i] = keep;
     out[i] = keep ? x[i] * keepScale : 0.0f;
   }

@@ -82,14 +82,34 @@ void softmax(const float* x, float* out, int64_t rows, int64_t cols, const float
 // dx (+)= y * (dy - sum(y * dy))
 void softmaxBackward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols, bool accumulate);
 
+// Fused multi-head attention (attention.cc). q and out are [B, Tq, H*dh], k and v
+// [B, *, H*dh] with kvStride floats between batches (their first Tk rows used).
+// Forward: out = dropout(softmax(scale * Q Kᵀ + mask)) V per head, keyMask [B, Tk]
+// additive (nullable), causal masks key c > query i + (Tk - Tq); probs [B, H, Tq, Tk]
+// receives the softmax (before dropout; nullable when backward will not run).
+// Dropout keeps element i of [B, H, Tq, Tk] as dropout() does for (seed, i).
+void attentionForward(const float* q, const float* k, const float* v, float* out, float* probs, int B, int Tq,
+                      int Tk, int H, int dh, int64_t kvStride, const float* keyMask, bool causal, float p,
+                      uint32_t seed, float scale);
+// Backward from dOut [B, Tq, H*dh]: dq, dk, dv (each nullable, laid out as q, k, v)
+// (+)= the gradients of the forward above with the same probs, p and seed.
+void attentionBackward(const float* q, const float* k, const float* v, const float* probs, const float* dOut,
+                       float* dq, float* dk, float* dv, bool accumulateQ, bool accumulateK, bool accumulateV, int B,
+                       int Tq, int Tk, int H, int dh, int64_t kvStride, float p, uint32_t seed, float scale);
+
 // Fused log-softmax + loss over the vocabulary. Rows whose target is ignoreIndex
 // count nothing. Supports label smoothing (eps), focal loss (gamma) and class
 // weights (nullable). Writes gradScale * d(loss_sum)/d(logits) into grad (zeros on
 // ignored rows; skipped when grad is null, for evaluation), and returns
 // {sum of weighted row losses, sum of weights} in result[0..1].
-void crossEntropy(const float* logits, const int32_t* targets, int64_t rows, int64_t vocab,
+// For the output layer's blocks (src/tensor/ops/linearLoss.ts), all nullable:
+// bias is first added to the logits in place; biasGrad += the sum of the
+// gradient rows; gradBf16 receives the gradient rounded to bf16 (grad may then
+// be null, and the fp32 gradient is never written out).
+void crossEntropy(float* logits, const int32_t* targets, int64_t rows, int64_t vocab,
                   int32_t ignoreIndex, float smoothing, float gamma, const float* classWeights,
-                  float* grad, float gradScale, double* result);
+                  float* grad, float gradScale, double* result, const float* bias = nullptr,
+                  float* biasGrad = nullptr, uint16_t* gradBf16 = nullptr);
 
 // out[i, :] = table[ids[i], :]; dtable[ids[i], :] += dy[i, :]. Ids outside [0, vocab)
 // give zero rows and no gradient (the TypeScript op rejects them before this point).

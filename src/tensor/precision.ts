@@ -9,7 +9,7 @@
  */
 import { K, kernelBackend } from './kernels/index.js';
 import { BF16_MIN_MACS, type MatmulInfo } from './kernels/types.js';
-import { allocate } from './tape.js';
+import { allocate, currentScope, isScopeOpen } from './tape.js';
 import type { Tensor } from './tensor.js';
 
 export type Precision = 'fp32' | 'bf16';
@@ -118,4 +118,26 @@ export function bf16Buffer(n: number, macs: number): Uint16Array | null {
   if (!runsInBf16(macs)) return null;
   const holder = allocate(Math.ceil(n / 2), true);
   return new Uint16Array(holder.buffer, holder.byteOffset, n);
+}
+
+interface ActivationCopy {
+  source: Float32Array;
+  scope: object | null;
+  bits: Uint16Array;
+}
+const activationCopies = new WeakMap<Tensor, ActivationCopy>();
+
+/**
+ * bf16Copy for a tensor that several ops read, e.g. the input of the query, key
+ * and value projections: converted once, then shared while the tensor's data
+ * and the tidy() scope that holds the copy are both unchanged. Tensors are not
+ * written after the op that makes them, so a copy stays exact that long.
+ */
+export function bf16Of(t: Tensor, macs: number): Uint16Array | null {
+  if (!runsInBf16(macs)) return null;
+  const cached = activationCopies.get(t);
+  if (cached && cached.source === t.data && isScopeOpen(cached.scope)) return cached.bits;
+  const bits = bf16Copy(t.data, t.size, macs)!;
+  activationCopies.set(t, { source: t.data, scope: currentScope(), bits });
+  return bits;
 }

@@ -69,6 +69,16 @@ export function inScope(): boolean {
   return scopes.length > 0;
 }
 
+/** The innermost open tidy() scope (an identity to compare), or null outside tidy(). */
+export function currentScope(): object | null {
+  return scopes[scopes.length - 1] ?? null;
+}
+
+/** Whether a scope from currentScope() is still open, so memory taken in it is still valid. */
+export function isScopeOpen(scope: object | null): boolean {
+  return scope === null || scopes.includes(scope as Tensor[]);
+}
+
 /** Memory for a tensor (or its gradient) of n floats: the arena inside tidy(), a plain array outside. */
 export function allocate(n: number, scoped: boolean): Float32Array {
   if (scoped && inScope()) return arena.take(n);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNativeKernels } from '../../src/tensor/kernels/native.js';
-import { referenceKernels as ref } from '../../src/tensor/kernels/reference.js';
+import { bf16ToFloat, referenceKernels as ref } from '../../src/tensor/kernels/reference.js';
 import type { Kernels } from '../../src/tensor/kernels/types.js';
 import { Rng } from '../../src/tensor/random.js';
 
@@ -153,6 +153,35 @@ test('softmax with additive, causal and fully-masked rows; backward', { skip }, 
   }
 });
 
+test('fused attention, forward and backward: key mask, causal, dropout, Tq ≠ Tk, a key/value cache, accumulation', { skip }, () => {
+  const F = (x: unknown) => x as Float32Array;
+  for (const [B, H, Tq, Tk, dh, cap] of [[2, 3, 5, 7, 4, 7], [3, 8, 17, 17, 8, 17], [2, 8, 120, 120, 32, 120], [2, 2, 1, 6, 4, 9]]) {
+    const D = H * dh;
+    // Source-padding style mask: the last key of batch 0 dropped, and every key of batch 1 when Tq is 1.
+    const keyMask = Float32Array.from({ length: B * Tk }, (_, i) => (i === Tk - 1 || (Tq === 1 && i >= Tk && i < 2 * Tk) ? -Infinity : 0));
+    for (const [causal, p, mask] of [[false, 0, null], [true, 0, null], [false, 0.2, keyMask], [Tq === Tk, 0.1, keyMask]] as const) {
+      const what = `B${B} H${H} Tq${Tq} Tk${Tk}${cap > Tk ? ` cache ${cap}` : ''}${causal ? ' causal' : ''}${p ? ` dropout ${p}` : ''}${mask ? ' masked' : ''}`;
+      compare(`attentionForward ${what}`,
+        () => [rand(B * Tq * D), rand(B * cap * D), rand(B * cap * D), rand(B * Tq * D), rand(B * H * Tq * Tk)], [3, 4],
+        (k, [q, kk, v, out, probs]) => k.attentionForward(F(q), F(kk), F(v), F(out), F(probs), B, Tq, Tk, H, dh, cap * D, mask, causal, p, 7, 0.3));
+      if (cap !== Tk) continue; // backward is for training, where the cache is full
+      const probs = new Float32Array(B * H * Tq * Tk);
+      ref.attentionForward(rand(B * Tq * D), rand(B * Tk * D), rand(B * Tk * D), new Float32Array(B * Tq * D), probs, B, Tq, Tk, H, dh, Tk * D, mask, causal, p, 7, 0.3);
+      for (const accumulate of [false, true]) {
+        compare(`attentionBackward ${what}${accumulate ? ' accumulating' : ''}`,
+          () => [rand(B * Tq * D), rand(B * Tk * D), rand(B * Tk * D), probs, rand(B * Tq * D), rand(B * Tq * D), rand(B * Tk * D), rand(B * Tk * D)], [5, 6, 7],
+          (k, [q, kk, v, pr, dO, dq, dk, dv]) => k.attentionBackward(F(q), F(kk), F(v), F(pr), F(dO), F(dq), F(dk), F(dv),
+            accumulate, accumulate, !accumulate, B, Tq, Tk, H, dh, Tk * D, p, 7, 0.3));
+      }
+      // Only the value gradient asked for (frozen queries and keys).
+      compare(`attentionBackward ${what} dv only`,
+        () => [rand(B * Tq * D), rand(B * Tk * D), rand(B * Tk * D), probs, rand(B * Tq * D), rand(B * Tk * D)], [5],
+        (k, [q, kk, v, pr, dO, dv]) => k.attentionBackward(F(q), F(kk), F(v), F(pr), F(dO), null, null, F(dv),
+          false, false, false, B, Tq, Tk, H, dh, Tk * D, p, 7, 0.3));
+    }
+  }
+});
+
 test('cross-entropy: plain, ignore index, label smoothing, focal, class weights', { skip }, () => {
   for (const [rows, vocab] of [[5, 7], [64, 8449]]) {
     const targets = Int32Array.from({ length: rows }, (_, i) => (i % 4 === 3 ? 0 : rng.int(vocab)));
@@ -168,6 +197,37 @@ test('cross-entropy: plain, ignore index, label smoothing, focal, class weights'
       const rn = new Float64Array(2);
       nat!.crossEntropy(logits, targets, rows, vocab, 0, smoothing, gamma, w, null, 1, rn);
       close(rn, rb, 'crossEntropy without gradient');
+    }
+  }
+});
+
+test('cross-entropy for the output layer\'s blocks: bias added in place, bias gradient summed, gradient as bf16', { skip }, () => {
+  for (const [rows, vocab] of [[5, 7], [67, 8449]]) {
+    const targets = Int32Array.from({ length: rows }, (_, i) => (i % 4 === 3 ? 0 : rng.int(vocab)));
+    const z = rand(rows * vocab, 5), bias = rand(vocab), db0 = rand(vocab);
+    // Unfused: add the bias, the loss with a float32 gradient, sum its rows.
+    const biased = z.slice();
+    ref.add(biased, bias, biased, rows * vocab, vocab, false);
+    const g = new Float32Array(rows * vocab), r0 = new Float64Array(2);
+    ref.crossEntropy(biased, targets, rows, vocab, 0, 0.1, 0, null, g, 0.25, r0);
+    const db = db0.slice();
+    ref.sumRows(g, rows, vocab, db, true);
+    for (const k of [nat!, ref]) {
+      for (const withFp32 of [false, true]) {
+        const logits = z.slice(), dbK = db0.slice(), gradBf16 = new Uint16Array(rows * vocab), r = new Float64Array(2);
+        const gradK = withFp32 ? new Float32Array(rows * vocab) : null;
+        k.crossEntropy(logits, targets, rows, vocab, 0, 0.1, 0, null, gradK, 0.25, r, bias, dbK, gradBf16);
+        const what = `${k.name} ${rows}x${vocab}${withFp32 ? ' with the float32 gradient too' : ''}`;
+        close(logits, biased, `${what}: logits with the bias`);
+        close(r, r0, `${what}: loss`);
+        close(dbK, db, `${what}: bias gradient`);
+        if (gradK) close(gradK, g, `${what}: float32 gradient`);
+        // Each gradient element is the float32 one rounded to bf16: within bf16's
+        // half step (at most 2^-8 of the value), plus float32 noise where the gradient is near 0.
+        const largest = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const worst = gradBf16.reduce((w, b, i) => Math.max(w, Math.abs(bf16ToFloat(b) - g[i]) - Math.abs(g[i]) * 2 ** -8), 0);
+        assert.ok(worst <= 1e-5 * largest, `${what}: a bf16 gradient is ${worst} further from the float32 one than rounding explains`);
+      }
     }
   }
 });

@@ -247,9 +247,55 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  crossEntropy(logits, targets, rows, vocab, ignoreIndex, smoothing, gamma, classWeights, grad, gradScale, result) {
+  // The unfused composition the native kernel replaces: float32 products (as there),
+  // softmax and dropout over the whole [B, H, Tq, Tk] array.
+  attentionForward(q, k, v, out, probs, B, Tq, Tk, H, dh, kvStride, keyMask, causal, p, seed, scale) {
+    const D = H * dh;
+    const P = probs ?? new Float32Array(B * H * Tq * Tk);
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        gemm(false, true, Tq, Tk, dh, scale, q, D, k, D, 0, P, Tk, b * Tq * D + h * dh, b * kvStride + h * dh, (b * H + h) * Tq * Tk);
+      }
+    }
+    referenceKernels.softmax(P, P, B * H * Tq, Tk, keyMask, H * Tq, B, causal ? Tq : 0);
+    let used = P;
+    if (p > 0) {
+      used = new Float32Array(P.length);
+      referenceKernels.dropout(P, used, new Uint8Array(P.length), P.length, p, seed);
+    }
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        gemm(false, false, Tq, dh, Tk, 1, used, Tk, v, D, 0, out, D, (b * H + h) * Tq * Tk, b * kvStride + h * dh, b * Tq * D + h * dh);
+      }
+    }
+  },
+
+  attentionBackward(q, k, v, probs, dOut, dq, dk, dv, accumulateQ, accumulateK, accumulateV, B, Tq, Tk, H, dh, kvStride, p, seed, scale) {
+    const D = H * dh;
+    const n = B * H * Tq * Tk;
+    const mask = new Uint8Array(n);
+    const used = p > 0 ? new Float32Array(n) : probs;
+    if (p > 0) referenceKernels.dropout(probs, used, mask, n, p, seed);
+    const heads = (f: (b: number, h: number, sq: number, qo: number, kvo: number) => void) => {
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) f(b, h, (b * H + h) * Tq * Tk, b * Tq * D + h * dh, b * kvStride + h * dh);
+    };
+    if (dv) heads((_b, _h, sq, qo, kvo) => gemm(true, false, Tk, dh, Tq, 1, used, Tk, dOut, D, accumulateV ? 1 : 0, dv, D, sq, qo, kvo));
+    if (!dq && !dk) return;
+    const dS = new Float32Array(n);
+    heads((_b, _h, sq, qo, kvo) => gemm(false, true, Tq, Tk, dh, 1, dOut, D, v, D, 0, dS, Tk, qo, kvo, sq));
+    if (p > 0) referenceKernels.dropoutBackward(dS, mask, dS, n, p, false);
+    referenceKernels.softmaxBackward(probs, dS, dS, B * H * Tq, Tk, false);
+    if (dq) heads((_b, _h, sq, qo, kvo) => gemm(false, false, Tq, dh, Tk, scale, dS, Tk, k, D, accumulateQ ? 1 : 0, dq, D, sq, kvo, qo));
+    if (dk) heads((_b, _h, sq, qo, kvo) => gemm(true, false, Tk, dh, Tq, scale, dS, Tk, q, D, accumulateK ? 1 : 0, dk, D, sq, qo, kvo));
+  },
+
+  crossEntropy(logits, targets, rows, vocab, ignoreIndex, smoothing, gamma, classWeights, gradOut, gradScale, result,
+    bias, biasGrad, gradBf16) {
     let lossSum = 0;
     let weightSum = 0;
+    const wantGrad = !!(gradOut || biasGrad || gradBf16);
+    const grad = wantGrad ? gradOut ?? new Float32Array(rows * vocab) : null;
+    if (bias) for (let i = 0; i < rows * vocab; i++) logits[i] += bias[i % vocab];
     for (let r = 0; r < rows; r++) {
       const o = r * vocab;
       const t = targets[r];
@@ -290,6 +336,8 @@ export const referenceKernels: Kernels = {
       }
       weightSum += w;
     }
+    if (grad && biasGrad) referenceKernels.sumRows(grad, rows, vocab, biasGrad, true);
+    if (grad && gradBf16) referenceKernels.toBf16(grad, gradBf16, rows * vocab);
     result[0] = lossSum;
     result[1] = weightSum;
   },

@@ -113,15 +113,38 @@ export interface Kernels {
   softmaxBackward(y: F32, dy: F32, dx: F32, rows: number, cols: number, accumulate: boolean): void;
 
   /**
+   * Multi-head attention, fused (native/src/attention.cc): per head, out =
+   * dropout(softmax(scale · Q Kᵀ + mask)) · V. q and out are [B, Tq, H·dh]; k and v
+   * hold B blocks of kvStride floats whose first Tk rows of H·dh are used. keyMask
+   * [B, Tk] is additive (nullable); causal masks key c > query i + (Tk − Tq). probs
+   * [B, H, Tq, Tk] (nullable) receives the softmax before dropout. Dropout keeps
+   * element i of [B, H, Tq, Tk] exactly as dropout() does for (seed, i), so
+   * backward recomputes the mask instead of storing it.
+   */
+  attentionForward(
+    q: F32, k: F32, v: F32, out: F32, probs: F32 | null, B: number, Tq: number, Tk: number, H: number, dh: number,
+    kvStride: number, keyMask: F32 | null, causal: boolean, p: number, seed: number, scale: number,
+  ): void;
+  /** The gradients of attentionForward (same probs, p, seed) into dq, dk, dv (each nullable; accumulate flags). */
+  attentionBackward(
+    q: F32, k: F32, v: F32, probs: F32, dOut: F32, dq: F32 | null, dk: F32 | null, dv: F32 | null,
+    accumulateQ: boolean, accumulateK: boolean, accumulateV: boolean, B: number, Tq: number, Tk: number, H: number,
+    dh: number, kvStride: number, p: number, seed: number, scale: number,
+  ): void;
+
+  /**
    * Fused log-softmax + loss per row (label smoothing, focal gamma, class weights);
    * rows with target ignoreIndex count nothing. Writes gradScale · d(Σ weighted row
    * loss)/d(logits) into grad (unless grad is null) and [Σ weighted loss, Σ weight]
-   * into result.
+   * into result. For the output layer's blocks (linearLoss.ts), optionally: `bias`
+   * is first added to the logits, in place; `biasGrad` += the sum of the gradient
+   * rows; `gradBf16` receives the gradient rounded to bf16 (then grad may be null:
+   * the float32 gradient stays in a row of scratch).
    */
   crossEntropy(
     logits: F32, targets: Int32Array, rows: number, vocab: number, ignoreIndex: number,
     smoothing: number, gamma: number, classWeights: F32 | null, grad: F32 | null, gradScale: number,
-    result: Float64Array,
+    result: Float64Array, bias?: F32 | null, biasGrad?: F32 | null, gradBf16?: Uint16Array | null,
   ): void;
 
   /** out[i, :] = table[ids[i], :] (zeros for ids outside [0, vocab)) */

@@ -46,10 +46,12 @@ export function linearCrossEntropy(
   const dW = wantGrad && weight.requiresGrad ? allocate(weight.size, true) : null;
   const db = wantGrad && bias?.requiresGrad ? allocate(V, true) : null;
   const weightBf16 = bf16Weight(weight);
-  // In bf16 mode, a block's inputs and logit gradients each feed two products:
-  // they are rounded to bf16 once, into these buffers.
+  // In bf16 mode a block's inputs feed two products and are rounded to bf16 once,
+  // and its logit gradients are only ever product inputs, so the loss kernel
+  // writes them as bf16 and the float32 ones never leave its cache.
   const xBits = dW ? bf16Buffer(block * D, block * V * D) : null;
-  const dLogitsBits = dx && dW ? bf16Buffer(block * V, block * V * D) : null;
+  const dLogitsBits = dLogits ? bf16Buffer(block * V, block * V * D) : null;
+  if (db) db.fill(0);
   const result = new Float64Array(2);
   let lossSum = 0;
   let weightSum = 0;
@@ -57,23 +59,21 @@ export function linearCrossEntropy(
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r = Math.min(block, rows - r0);
     const xBlock = x.data.subarray(r0 * D, (r0 + r) * D);
-    // A short last block may fall below the bf16 threshold: then no copies.
-    const copies = runsInBf16(r * V * D);
-    const xBf16 = xBits && copies ? xBits.subarray(0, r * D) : null;
+    // A short last block may fall below the bf16 threshold: then float32.
+    const bf16 = runsInBf16(r * V * D);
+    const xBf16 = xBits && bf16 ? xBits.subarray(0, r * D) : null;
     if (xBf16) k.toBf16(xBlock, xBf16, r * D);
     k.gemm(false, true, r, V, D, 1, xBlock, D, weight.data, D, 0, logits, V, xBf16, weightBf16);
-    if (bias) k.add(logits, bias.data, logits, r * V, V, false);
-    k.crossEntropy(logits, targets.subarray(r0, r0 + r), r, V, ignoreIndex, smoothing, gamma, weights, dLogits,
-      gradScale, result);
+    const dLogitsBf16 = dLogitsBits && bf16 ? dLogitsBits.subarray(0, r * V) : null;
+    // Bias added to the logits and its gradient summed inside the loss kernel, row by row.
+    k.crossEntropy(logits, targets.subarray(r0, r0 + r), r, V, ignoreIndex, smoothing, gamma, weights,
+      dLogitsBf16 ? null : dLogits, gradScale, result, bias?.data ?? null, db, dLogitsBf16);
     lossSum += result[0];
     weightSum += result[1];
     if (!dLogits) continue;
-    // The block's logit gradients feed both products: round them once.
-    const dLogitsBf16 = dLogitsBits && copies ? dLogitsBits.subarray(0, r * V) : null;
-    if (dLogitsBf16) k.toBf16(dLogits, dLogitsBf16, r * V);
+    // With dLogitsBf16 the products read only it (dLogits is then never written).
     if (dx) k.gemm(false, false, r, D, V, 1, dLogits, V, weight.data, D, 0, dx.subarray(r0 * D), D, dLogitsBf16, weightBf16);
     if (dW) k.gemm(true, false, V, D, r, 1, dLogits, V, xBlock, D, r0 > 0 ? 1 : 0, dW, D, dLogitsBf16, xBf16);
-    if (db) k.sumRows(dLogits, r, V, db, r0 > 0);
   }
 
   const loss = Tensor.empty([1]);

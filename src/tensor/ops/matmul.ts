@@ -3,7 +3,7 @@
  * PyTorch nn.Linear convention, weight [out, in]).
  */
 import { K } from '../kernels/index.js';
-import { bf16Copy, bf16Weight } from '../precision.js';
+import { bf16Copy, bf16Of, bf16Weight } from '../precision.js';
 import { isGradEnabled, record } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
@@ -96,7 +96,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const macs = rows * outF * inF; // of each of the three products
   const weightBf16 = bf16Weight(weight);
   // x feeds this product and, in backward, the weight's gradient: round it once.
-  const xBf16 = isGradEnabled() && weight.requiresGrad ? bf16Copy(x.data, x.size, macs) : null;
+  // (The copy is shared with any other linear reading x, such as q, k and v.)
+  const xBf16 = isGradEnabled() && weight.requiresGrad ? bf16Of(x, macs) : null;
   k.gemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, out.data, outF, xBf16, weightBf16);
   if (bias) k.add(out.data, bias.data, out.data, out.size, outF, false);
 
