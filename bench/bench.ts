@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { K, kernelBackend } from '../src/tensor/kernels/index.js';
 import { engineEnvironment } from '../src/tensor/kernels/native.js';
-import { Rng, tidy, backward, clipGradNorm, Adam, noGrad, setPrecision, resolvePrecision, matmulInfo, type Precision } from '../src/tensor/index.js';
+import { Rng, tidy, backward, clipGradScale, Adam, noGrad, setPrecision, resolvePrecision, matmulInfo, type Precision } from '../src/tensor/index.js';
 import { argmax } from '../src/decode/logits.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Seq2SeqTransformer, type Batch } from '../src/model/transformer.js';
@@ -92,8 +92,7 @@ const step = () =>
   tidy(() => {
     const { loss } = model.loss(batch);
     backward(loss);
-    clipGradNorm(params, 1.0);
-    adam.update();
+    adam.update(clipGradScale(params, 1.0)); // clipping as the trainer does it
     return loss.item();
   });
 

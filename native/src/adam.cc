@@ -8,13 +8,13 @@
 namespace en2py {
 
 void adam(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
-          float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step) {
+          float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step, float gradScale) {
   const float bc1 = 1.0f - (float)std::pow((double)beta1, step);
   const float bc2Sqrt = (float)std::sqrt(1.0 - std::pow((double)beta2, step));
   const float stepSize = lr / bc1;
 #pragma omp parallel for simd if (n > kParallelMin)
   for (int64_t i = 0; i < n; i++) {
-    float g = grad[i];
+    float g = grad[i] * gradScale;  // gradient clipping's factor, applied here instead of in a pass of its own
     if (weightDecay != 0.0f) {
       if (decoupled) param[i] -= lr * weightDecay * param[i];
       else g += weightDecay * param[i];

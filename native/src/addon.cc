@@ -272,7 +272,8 @@ Napi::Value Adam(const CallbackInfo& info) {
   Args a{info, "adam"};
   const int64_t n = a.i64(4);
   en2py::adam(a.f32(0, n), a.f32(1, n), a.f32(2, n), a.f32(3, n), n, (float)a.num(5), (float)a.num(6),
-              (float)a.num(7), (float)a.num(8), (float)a.num(9), a.flag(10), a.i32(11));
+              (float)a.num(7), (float)a.num(8), (float)a.num(9), a.flag(10), a.i32(11),
+              info.Length() > 12 ? (float)a.num(12) : 1.0f);
   return info.Env().Undefined();
 }
 

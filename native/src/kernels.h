@@ -122,6 +122,7 @@ void permute0213(const float* x, float* out, int64_t d0, int64_t d1, int64_t d2,
 // One Adam step. weightDecay is added to the gradient (L2, like torch.optim.Adam),
 // or applied to the weights directly when decoupled (like AdamW).
 void adam(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
-          float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step);
+          float beta1, float beta2, float eps, float weightDecay, bool decoupled, int step,
+          float gradScale = 1.0f);
 
 }  // namespace en2py

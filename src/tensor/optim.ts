@@ -35,14 +35,18 @@ export class Adam {
     };
   }
 
-  /** Update every parameter that received a gradient, then mark gradients consumed. */
-  update(): void {
+  /**
+   * Update every parameter that received a gradient, then mark gradients consumed.
+   * gradScale multiplies every gradient first (clipGradScale's factor): the same
+   * numbers as scaling the gradients in place, without that pass over them.
+   */
+  update(gradScale = 1): void {
     this.step++;
     const k = K();
     const { beta1, beta2, eps, weightDecay, decoupled } = this.opts;
     this.params.forEach((p, i) => {
       if (!p.gradReady || !p.grad) return; // like torch: no gradient, no update
-      k.adam(p.data, p.grad, this.m[i], this.v[i], p.size, this.lr, beta1, beta2, eps, weightDecay, decoupled, this.step);
+      k.adam(p.data, p.grad, this.m[i], this.v[i], p.size, this.lr, beta1, beta2, eps, weightDecay, decoupled, this.step, gradScale);
     });
     zeroGrad(this.params);
     weightsChanged();
@@ -60,6 +64,16 @@ export function gradNorm(params: Tensor[]): number {
   let total = 0;
   for (const p of params) if (p.gradReady && p.grad) total += k.sumSquares(p.grad, p.size);
   return Math.sqrt(total);
+}
+
+/**
+ * The factor that brings the gradients' global norm to at most maxNorm (as
+ * torch.nn.utils.clip_grad_norm_ computes it), 1 when it is already below: pass it
+ * to Adam.update() to clip without rewriting the gradients.
+ */
+export function clipGradScale(params: Tensor[], maxNorm: number): number {
+  const factor = maxNorm / (gradNorm(params) + 1e-6);
+  return factor < 1 ? factor : 1;
 }
 
 /** Scale all gradients so their global norm is at most maxNorm (torch.nn.utils.clip_grad_norm_). Returns the norm before. */

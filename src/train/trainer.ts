@@ -18,7 +18,7 @@ import { saveModel, type LoadedModel } from '../model/bundle.js';
 import { saveEpochWeights } from './average.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
 import {
-  Adam, backward, clipGradNorm, describePrecision, matmulInfo, noGrad, resolvePrecision, setPrecision, tidy,
+  Adam, backward, clipGradScale, describePrecision, matmulInfo, noGrad, resolvePrecision, setPrecision, tidy,
   type CrossEntropyOptions,
 } from '../tensor/index.js';
 import { Vocab } from '../tokenize/vocab.js';
@@ -176,8 +176,7 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
       const r = tidy(() => {
         const res = model.loss(batch, lossOpts);
         backward(res.loss);
-        if (t.clipNorm) clipGradNorm(params, t.clipNorm);
-        adam.update();
+        adam.update(t.clipNorm ? clipGradScale(params, t.clipNorm) : 1);
         return { lossSum: res.lossSum, weightSum: res.weightSum };
       });
       state.epochLossSum += r.lossSum;

@@ -370,12 +370,12 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  adam(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step) {
+  adam(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step, gradScale = 1) {
     const bc1 = 1 - beta1 ** step;
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     const stepSize = lr / bc1;
     for (let i = 0; i < n; i++) {
-      let g = grad[i];
+      let g = Math.fround(grad[i] * gradScale);
       if (weightDecay !== 0) {
         if (decoupled) param[i] -= lr * weightDecay * param[i];
         else g += weightDecay * param[i];

@@ -155,9 +155,12 @@ export interface Kernels {
   /** [d0, d1, d2, d3] → [d0, d2, d1, d3] */
   permute0213(x: F32, out: F32, d0: number, d1: number, d2: number, d3: number, accumulate: boolean): void;
 
-  /** One Adam step (L2 weight decay like torch Adam, or decoupled like AdamW). */
+  /**
+   * One Adam step (L2 weight decay like torch Adam, or decoupled like AdamW) on the
+   * gradient times gradScale (gradient clipping's factor; 1 when absent).
+   */
   adam(
     param: F32, grad: F32, m: F32, v: F32, n: number, lr: number, beta1: number, beta2: number,
-    eps: number, weightDecay: number, decoupled: boolean, step: number,
+    eps: number, weightDecay: number, decoupled: boolean, step: number, gradScale?: number,
   ): void;
 }
