@@ -138,7 +138,10 @@ const profiledMs = performance.now() - t0;
 Object.assign(kernels, unwrapped); // the timings below run without the profiling wrappers
 const gemmMs = (kernelMs.get('gemm') ?? 0) + (kernelMs.get('gemmBatched') ?? 0);
 const gemm_share = gemmMs / profiledMs;
-log(`time in GEMM (${precision}): ${(100 * gemm_share).toFixed(0)}% (outside GEMM: ${(100 * (1 - gemm_share)).toFixed(0)}%)`);
+// Attention's per-head products run inside its fused kernels, counted apart.
+const attention_share = ((kernelMs.get('attentionForward') ?? 0) + (kernelMs.get('attentionBackward') ?? 0)) / profiledMs;
+const kernel_ms_per_step = Object.fromEntries([...kernelMs.entries()].sort((a, b) => b[1] - a[1]).map(([name, ms]) => [name, Math.round((ms / 2) * 10) / 10]));
+log(`time in GEMM (${precision}): ${(100 * gemm_share).toFixed(0)}%, in fused attention: ${(100 * attention_share).toFixed(0)}%, elsewhere: ${(100 * (1 - gemm_share - attention_share)).toFixed(0)}%`);
 if (opts.profile) {
   const rows = [...kernelMs.entries()].sort((a, b) => b[1] - a[1]);
   const kernelTotal = rows.reduce((s, [, ms]) => s + ms, 0);
@@ -238,6 +241,8 @@ const result = {
   step_ms_bf16,
   tokens_per_s,
   gemm_share,
+  attention_share,
+  kernel_ms_per_step,
   peak_rss_mb,
   parameters: model.parameterCount(),
   greedy_100_ms,

@@ -27,6 +27,7 @@ export interface BenchResult {
   step_ms_bf16: number | null;
   tokens_per_s: number;
   gemm_share: number;
+  attention_share?: number;
   peak_rss_mb: number;
   greedy_100_ms_fp32: number;
   greedy_100_ms_bf16: number | null;
@@ -58,6 +59,8 @@ export function benchTable(r: BenchResult): string {
     const isFastest = r.torch !== null && t.variant === r.torch.variant && t.precision === r.torch.precision;
     rows.push(`| ${torchLabel(t)}${isFastest ? ' (fastest)' : ''} | ${ms(t.step_ms)} | ${rate(tokens, t.step_ms)} | ${vs(t.step_ms)} |`);
   }
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const share = (what: string, x: number) => `| ${what} | ${r.precision === 'fp32' ? pct(x) : ''} | ${r.precision === 'bf16' ? pct(x) : ''} |`;
   const facts = [
     '',
     '| measure | fp32 | bf16 |',
@@ -65,7 +68,8 @@ export function benchTable(r: BenchResult): string {
     `| GEMM GFLOP/s at 4096×256·256×256 / ·256×512 / ·256×8449 (fp32 inputs, converted in the call for bf16) | ${gflops(r.gemm_gflops)} | ${gflops(r.gemm_gflops_bf16)} |`,
     `| greedy generation of 100 tokens (key/value cache) | ${ms(r.greedy_100_ms_fp32)} | ${ms(r.greedy_100_ms_bf16)} |`,
     `| peak resident memory of the benchmark (both precisions) | ${Math.round(r.peak_rss_mb).toLocaleString('en-US')} MB | |`,
-    `| share of the ${r.precision} step in matrix products | ${r.precision === 'fp32' ? `${Math.round(r.gemm_share * 100)}%` : ''} | ${r.precision === 'bf16' ? `${Math.round(r.gemm_share * 100)}%` : ''} |`,
+    share(`share of the ${r.precision} step in matrix products (oneDNN and OpenBLAS calls)`, r.gemm_share),
+    ...(r.attention_share !== undefined ? [share(`share of the ${r.precision} step in the fused attention (its per-head products included)`, r.attention_share)] : []),
   ];
   const torchNote = r.torch ? '' : ' PyTorch was not found (Debian: `apt-get install python3-torch`), so no ratio was measured.';
   return [
