@@ -209,25 +209,37 @@ Napi::Value SoftmaxBackward(const CallbackInfo& info) {
 Napi::Value CrossEntropy(const CallbackInfo& info) {
   Args a{info, "crossEntropy"};
   const int64_t rows = a.i64(2), vocab = a.i64(3);
-  const bool block = info.Length() > 11;
+  // Arguments 11-13 (bias, biasGrad, gradBf16) are optional: the output layer's blocks pass them.
   en2py::crossEntropy(a.f32(0, rows * vocab), a.i32s(1, rows), rows, vocab, a.i32(4), (float)a.num(5),
                       (float)a.num(6), a.f32(7, vocab, true), a.f32(8, rows * vocab, true), (float)a.num(9),
-                      a.f64(10, 2), block ? a.f32(11, vocab, true) : nullptr,
+                      a.f64(10, 2), info.Length() > 11 ? a.f32(11, vocab, true) : nullptr,
                       info.Length() > 12 ? a.f32(12, vocab, true) : nullptr,
                       info.Length() > 13 ? a.array<uint16_t>(13, napi_uint16_array, rows * vocab, true) : nullptr);
   return info.Env().Undefined();
 }
 
+// The shape arguments both attention bindings take, (B, Tq, Tk, H, dh, kvStride)
+// from argument `at` on, checked, with the array sizes they imply.
+struct AttentionDims {
+  int B, Tq, Tk, H, dh;
+  int64_t kvStride, qSize, kvSize, probsSize;
+  AttentionDims(const Args& a, int at)
+      : B(a.i32(at)), Tq(a.i32(at + 1)), Tk(a.i32(at + 2)), H(a.i32(at + 3)), dh(a.i32(at + 4)), kvStride(a.i64(at + 5)) {
+    const int64_t D = (int64_t)H * dh;
+    if (kvStride < Tk * D) a.fail(at + 5, "(kvStride) is smaller than Tk rows");
+    qSize = (int64_t)B * Tq * D;
+    kvSize = B == 0 ? 0 : (B - 1) * kvStride + Tk * D;
+    probsSize = (int64_t)B * H * Tq * Tk;
+  }
+};
+
 // attentionForward(q, k, v, out, probs, B, Tq, Tk, H, dh, kvStride, keyMask, causal, p, seed, scale)
 Napi::Value AttentionForward(const CallbackInfo& info) {
   Args a{info, "attentionForward"};
-  const int B = a.i32(5), Tq = a.i32(6), Tk = a.i32(7), H = a.i32(8), dh = a.i32(9);
-  const int64_t kvStride = a.i64(10), D = (int64_t)H * dh;
-  if (kvStride < Tk * D) a.fail(10, "(kvStride) is smaller than Tk rows");
-  const int64_t qSize = (int64_t)B * Tq * D, kvSize = B == 0 ? 0 : (B - 1) * kvStride + Tk * D;
-  en2py::attentionForward(a.f32(0, qSize), a.f32(1, kvSize), a.f32(2, kvSize), a.f32(3, qSize),
-                          a.f32(4, (int64_t)B * H * Tq * Tk, true), B, Tq, Tk, H, dh, kvStride,
-                          a.f32(11, (int64_t)B * Tk, true), a.flag(12), (float)a.num(13), (uint32_t)a.num(14),
+  const AttentionDims d(a, 5);
+  en2py::attentionForward(a.f32(0, d.qSize), a.f32(1, d.kvSize), a.f32(2, d.kvSize), a.f32(3, d.qSize),
+                          a.f32(4, d.probsSize, true), d.B, d.Tq, d.Tk, d.H, d.dh, d.kvStride,
+                          a.f32(11, (int64_t)d.B * d.Tk, true), a.flag(12), (float)a.num(13), (uint32_t)a.num(14),
                           (float)a.num(15));
   return info.Env().Undefined();
 }
@@ -235,13 +247,10 @@ Napi::Value AttentionForward(const CallbackInfo& info) {
 // attentionBackward(q, k, v, probs, dOut, dq, dk, dv, accQ, accK, accV, B, Tq, Tk, H, dh, kvStride, p, seed, scale)
 Napi::Value AttentionBackward(const CallbackInfo& info) {
   Args a{info, "attentionBackward"};
-  const int B = a.i32(11), Tq = a.i32(12), Tk = a.i32(13), H = a.i32(14), dh = a.i32(15);
-  const int64_t kvStride = a.i64(16), D = (int64_t)H * dh;
-  if (kvStride < Tk * D) a.fail(16, "(kvStride) is smaller than Tk rows");
-  const int64_t qSize = (int64_t)B * Tq * D, kvSize = B == 0 ? 0 : (B - 1) * kvStride + Tk * D;
-  en2py::attentionBackward(a.f32(0, qSize), a.f32(1, kvSize), a.f32(2, kvSize), a.f32(3, (int64_t)B * H * Tq * Tk),
-                           a.f32(4, qSize), a.f32(5, qSize, true), a.f32(6, kvSize, true), a.f32(7, kvSize, true),
-                           a.flag(8), a.flag(9), a.flag(10), B, Tq, Tk, H, dh, kvStride, (float)a.num(17),
+  const AttentionDims d(a, 11);
+  en2py::attentionBackward(a.f32(0, d.qSize), a.f32(1, d.kvSize), a.f32(2, d.kvSize), a.f32(3, d.probsSize),
+                           a.f32(4, d.qSize), a.f32(5, d.qSize, true), a.f32(6, d.kvSize, true), a.f32(7, d.kvSize, true),
+                           a.flag(8), a.flag(9), a.flag(10), d.B, d.Tq, d.Tk, d.H, d.dh, d.kvStride, (float)a.num(17),
                            (uint32_t)a.num(18), (float)a.num(19));
   return info.Env().Undefined();
 }
