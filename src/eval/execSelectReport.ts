@@ -53,7 +53,10 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'previous default (E8 + E9 ensemble), MBPP 511-600, text + first test', short: 'previous default, MBPP', file: 'results/exec-select/mbpp-valid.json' },
   { label: 'E18, MBPP 511-600, text + first test', short: 'E18, MBPP', file: 'results/exec-select/e18-mbpp-valid.json' },
   { label: 'E20, MBPP 511-600, text + first test', short: 'E20, MBPP', file: 'results/exec-select/e20-mbpp-valid.json' },
+  { label: 'E22, MBPP 511-600, text + first test', short: 'E22, MBPP', file: 'results/exec-select/e22-mbpp-valid.json' },
+  { label: 'E23, MBPP 511-600, text + first test', short: 'E23, MBPP', file: 'results/exec-select/e23-mbpp-valid.json' },
   { label: 'previous default (E8 + E9 ensemble), functions/ validation slice, description alone', short: 'previous default, functions', file: 'results/exec-select/functions-valid-previous-default.json' },
   { label: 'E18, functions/ validation slice, description alone', short: 'E18, functions', file: 'results/exec-select/e18-functions-valid.json' },
   { label: 'E20, functions/ validation slice, description alone', short: 'E20, functions', file: 'results/exec-select/e20-functions-valid.json' },
+  { label: 'E23, functions/ validation slice, description alone', short: 'E23, functions', file: 'results/exec-select/e23-functions-valid.json' },
 ];
