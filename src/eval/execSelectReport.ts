@@ -58,5 +58,6 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'previous default (E8 + E9 ensemble), functions/ validation slice, description alone', short: 'previous default, functions', file: 'results/exec-select/functions-valid-previous-default.json' },
   { label: 'E18, functions/ validation slice, description alone', short: 'E18, functions', file: 'results/exec-select/e18-functions-valid.json' },
   { label: 'E20, functions/ validation slice, description alone', short: 'E20, functions', file: 'results/exec-select/e20-functions-valid.json' },
+  { label: 'E22, functions/ validation slice, description alone', short: 'E22, functions', file: 'results/exec-select/e22-functions-valid.json' },
   { label: 'E23, functions/ validation slice, description alone', short: 'E23, functions', file: 'results/exec-select/e23-functions-valid.json' },
 ];
