@@ -55,9 +55,11 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'E20, MBPP 511-600, text + first test', short: 'E20, MBPP', file: 'results/exec-select/e20-mbpp-valid.json' },
   { label: 'E22, MBPP 511-600, text + first test', short: 'E22, MBPP', file: 'results/exec-select/e22-mbpp-valid.json' },
   { label: 'E23, MBPP 511-600, text + first test', short: 'E23, MBPP', file: 'results/exec-select/e23-mbpp-valid.json' },
+  { label: 'E24, MBPP 511-600, text + first test', short: 'E24, MBPP', file: 'results/exec-select/e24-mbpp-valid.json' },
   { label: 'previous default (E8 + E9 ensemble), functions/ validation slice, description alone', short: 'previous default, functions', file: 'results/exec-select/functions-valid-previous-default.json' },
   { label: 'E18, functions/ validation slice, description alone', short: 'E18, functions', file: 'results/exec-select/e18-functions-valid.json' },
   { label: 'E20, functions/ validation slice, description alone', short: 'E20, functions', file: 'results/exec-select/e20-functions-valid.json' },
   { label: 'E22, functions/ validation slice, description alone', short: 'E22, functions', file: 'results/exec-select/e22-functions-valid.json' },
   { label: 'E23, functions/ validation slice, description alone', short: 'E23, functions', file: 'results/exec-select/e23-functions-valid.json' },
+  { label: 'E24, functions/ validation slice, description alone', short: 'E24, functions', file: 'results/exec-select/e24-functions-valid.json' },
 ];
