@@ -88,14 +88,10 @@ Napi::Value GemmBatched(const CallbackInfo& info) {
   const int64_t aS1 = a.i64(8), aS2 = a.i64(9), bS1 = a.i64(12), bS2 = a.i64(13), cS1 = a.i64(17), cS2 = a.i64(18);
   const int n1 = a.i32(19), n2 = a.i32(20);
   auto grid = [&](int64_t s1, int64_t s2, int64_t one) { return n1 == 0 || n2 == 0 ? 0 : (n1 - 1) * s1 + (n2 - 1) * s2 + one; };
-  const int64_t spanA = grid(aS1, aS2, tA ? span(K, M, lda) : span(M, K, lda));
-  const int64_t spanB = grid(bS1, bS2, tB ? span(N, K, ldb) : span(K, N, ldb));
-  const float* A = a.f32(6, spanA);
-  const float* B = a.f32(10, spanB);
-  const uint16_t* Ah = info.Length() > 21 ? a.array<uint16_t>(21, napi_uint16_array, spanA, true) : nullptr;
-  const uint16_t* Bh = info.Length() > 22 ? a.array<uint16_t>(22, napi_uint16_array, spanB, true) : nullptr;
+  const float* A = a.f32(6, grid(aS1, aS2, tA ? span(K, M, lda) : span(M, K, lda)));
+  const float* B = a.f32(10, grid(bS1, bS2, tB ? span(N, K, ldb) : span(K, N, ldb)));
   float* C = a.f32(15, grid(cS1, cS2, span(M, N, ldc)));
-  en2py::gemmBatched(tA, tB, M, N, K, (float)a.num(5), {A, Ah}, lda, aS1, aS2, {B, Bh}, ldb, bS1, bS2, (float)a.num(14), C, ldc,
+  en2py::gemmBatched(tA, tB, M, N, K, (float)a.num(5), {A}, lda, aS1, aS2, {B}, ldb, bS1, bS2, (float)a.num(14), C, ldc,
                      cS1, cS2, n1, n2);
   return info.Env().Undefined();
 }

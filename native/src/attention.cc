@@ -13,6 +13,7 @@
 // The per-head products are float32 OpenBLAS calls on one thread each: at these
 // sizes the matrix units would gain nothing over their call overhead.
 #include "kernels.h"
+#include "blas_threads.h"
 #include "rows.h"
 #include <cblas.h>
 #include <omp.h>
@@ -22,20 +23,8 @@ namespace en2py {
 
 namespace {
 
-// OpenBLAS built with OpenMP runs single-threaded inside our parallel region by
-// itself; the pthread build has to be told (and told back afterwards).
-struct OneBlasThreadPerCaller {
-  const bool ownPool = openblas_get_parallel() != 2;
-  const int saved = openblas_get_num_threads();
-  OneBlasThreadPerCaller() {
-    if (ownPool) openblas_set_num_threads(1);
-  }
-  ~OneBlasThreadPerCaller() {
-    if (ownPool) openblas_set_num_threads(saved);
-  }
-};
-
-// out = row-wise dropout of p (index base + i), scaled by 1 / (1 - p).
+// out = dropout of p applied to P's n values (element i has index base + i in
+// dropout's hash), scaled by 1 / (1 - p). out may be P itself.
 void dropRows(const float* P, float* out, int64_t n, int64_t base, float p, uint32_t seed) {
   const uint32_t threshold = dropoutThreshold(p);
   const float keepScale = 1.0f / (1.0f - p);
@@ -82,8 +71,6 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
                        int Tq, int Tk, int H, int dh, int64_t kvStride, float p, uint32_t seed, float scale) {
   const int D = H * dh;
   const int64_t qStride = (int64_t)Tq * D, heads = (int64_t)B * H, square = (int64_t)Tq * Tk;
-  const uint32_t threshold = dropoutThreshold(p);
-  const float keepScale = p > 0 ? 1.0f / (1.0f - p) : 1.0f;
   OneBlasThreadPerCaller blas;
 #pragma omp parallel if (heads * square * dh > kParallelMin)
   {
@@ -108,9 +95,7 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
       // dP = dO · Vᵀ, back through dropout, then dS = softmax's backward.
       float* g = dS.data();
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Tq, Tk, dh, 1.0f, dOh, D, v + kvOff, D, 0.0f, g, Tk);
-      if (p > 0)
-        for (int64_t i = 0; i < square; i++)
-          g[i] = dropoutKeeps(seed, (uint32_t)(bh * square + i), threshold) ? g[i] * keepScale : 0.0f;
+      if (p > 0) dropRows(g, g, square, bh * square, p, seed);
       for (int64_t i = 0; i < Tq; i++) softmaxBackwardRow(P + i * Tk, g + i * Tk, g + i * Tk, Tk, false);
       if (dq)  // dQ = scale · dS · K
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Tq, dh, Tk, scale, g, Tk, k + kvOff, D,

@@ -8,6 +8,7 @@
 // across our own threads, each calling single-threaded OpenBLAS.
 #include "kernels.h"
 #include "bf16.h"
+#include "blas_threads.h"
 #include "onednn.h"
 #include <cblas.h>
 #include <omp.h>
@@ -146,19 +147,13 @@ void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha,
     }
     return;
   }
-  // OpenMP-built OpenBLAS runs single-threaded inside our parallel region by itself
-  // (and openblas_set_num_threads would change OpenMP's own thread count); the
-  // pthread build has to be told.
-  const bool ownPool = openblas_get_parallel() != 2;
-  const int saved = openblas_get_num_threads();
-  if (ownPool) openblas_set_num_threads(1);
+  OneBlasThreadPerCaller blas;
 #pragma omp parallel for schedule(static)
   for (int64_t idx = 0; idx < count; idx++) {
     const int64_t i = idx / n2, j = idx % n2;
     cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, Af + i * aS1 + j * aS2, lda,
                 Bf + i * bS1 + j * bS2, ldb, beta, C + i * cS1 + j * cS2, ldc);
   }
-  if (ownPool) openblas_set_num_threads(saved);
 }
 
 }  // namespace en2py

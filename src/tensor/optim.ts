@@ -66,20 +66,24 @@ export function gradNorm(params: Tensor[]): number {
   return Math.sqrt(total);
 }
 
+/** The clipping factor for a global norm (as torch.nn.utils.clip_grad_norm_ computes it), 1 when no clipping is needed. */
+function clipFactor(norm: number, maxNorm: number): number {
+  const factor = maxNorm / (norm + 1e-6);
+  return factor < 1 ? factor : 1;
+}
+
 /**
- * The factor that brings the gradients' global norm to at most maxNorm (as
- * torch.nn.utils.clip_grad_norm_ computes it), 1 when it is already below: pass it
- * to Adam.update() to clip without rewriting the gradients.
+ * The factor that brings the gradients' global norm to at most maxNorm, 1 when it
+ * is already below: pass it to Adam.update() to clip without rewriting the gradients.
  */
 export function clipGradScale(params: Tensor[], maxNorm: number): number {
-  const factor = maxNorm / (gradNorm(params) + 1e-6);
-  return factor < 1 ? factor : 1;
+  return clipFactor(gradNorm(params), maxNorm);
 }
 
 /** Scale all gradients so their global norm is at most maxNorm (torch.nn.utils.clip_grad_norm_). Returns the norm before. */
 export function clipGradNorm(params: Tensor[], maxNorm: number): number {
   const norm = gradNorm(params);
-  const factor = maxNorm / (norm + 1e-6);
+  const factor = clipFactor(norm, maxNorm);
   if (factor < 1) {
     const k = K();
     for (const p of params) if (p.gradReady && p.grad) k.scale(p.grad, p.grad, p.size, factor, false);

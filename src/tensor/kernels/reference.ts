@@ -85,13 +85,12 @@ export const referenceKernels: Kernels = {
       bf16 ? Abf16 ?? null : null, bf16 ? Bbf16 ?? null : null);
   },
 
-  gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2, Abf16, Bbf16) {
+  gemmBatched(transA, transB, M, N, K, alpha, A, lda, aS1, aS2, B, ldb, bS1, bS2, beta, C, ldc, cS1, cS2, n1, n2) {
     const bf16 = roundsToBf16(n1 * n2 * M * N * K);
     for (let i = 0; i < n1; i++) {
       for (let j = 0; j < n2; j++) {
         gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,
-          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2, bf16,
-          bf16 ? Abf16 ?? null : null, bf16 ? Bbf16 ?? null : null);
+          i * aS1 + j * aS2, i * bS1 + j * bS2, i * cS1 + j * cS2, bf16);
       }
     }
   },

@@ -57,7 +57,6 @@ export interface Kernels {
     A: F32, lda: number, aS1: number, aS2: number,
     B: F32, ldb: number, bS1: number, bS2: number, beta: number,
     C: F32, ldc: number, cS1: number, cS2: number, n1: number, n2: number,
-    Abf16?: Uint16Array | null, Bbf16?: Uint16Array | null,
   ): void;
 
   /**
