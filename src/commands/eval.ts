@@ -41,7 +41,7 @@ import { SYNTAX_CHECK } from '../eval/rescoreSyntax.js';
 import { loadRunSplits } from '../train/prepare.js';
 import { createProgress, type Progress } from '../train/progress.js';
 import { resolveSpec, type RunSpec } from '../train/spec.js';
-import { teacherForced } from '../train/teacherForced.js';
+import { otherSentencePerplexity, teacherForced } from '../train/teacherForced.js';
 import { DEFAULT_MODEL_DIR } from './generate.js';
 import { SELECT_CHOICES, type SelectHow } from './checkedGeneration.js';
 import { selectByExecution } from '../eval/execHarness.js';
@@ -209,6 +209,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   const maxLen = loaded.model.config.maxLen;
   const { examples } = encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots });
   const tf = teacherForced(loaded.members, examples);
+  const other = otherSentencePerplexity(loaded.members, examples);
   const teacherS = seconds(t1);
 
   const t2 = performance.now();
@@ -222,6 +223,7 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
     tf.perExample,
   );
   const metricsS = seconds(t3);
+  metrics.otherSentence = { perplexity: other, ratio: other / tf.perplexity };
   return {
     header: `${loaded.dir}: ${split} split of ${run.file} (${pairs.length} examples), ${describeDecoding(o)}`,
     summary: { set: 'split', data: portablePath(run.file), split, ...metrics },

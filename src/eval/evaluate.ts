@@ -99,6 +99,12 @@ export interface SplitMetrics {
   /** Mean teacher-forced cross-entropy in nats per token (null without a model). */
   loss: number | null;
   perplexity: number | null;
+  /**
+   * How much the model reads the sentence (src/train/teacherForced.ts otherSentencePerplexity):
+   * the perplexity of each reference given another pair's sentence, and its ratio to `perplexity`
+   * (1 = the sentence is ignored). Set by `en2py eval` on a split; absent elsewhere.
+   */
+  otherSentence?: { perplexity: number; ratio: number };
   lossTokenization: string;
   /** Share 0-1 of predictions python3's compile() accepts (src/eval/syntax.ts). */
   syntaxValidity: number;
@@ -196,6 +202,7 @@ export function formatSplitTable(m: SplitMetrics): string {
   if (m.loss !== null) {
     extra.push([`loss (nats/token, ${m.lossTokenization})`, m.loss.toFixed(4)]);
     extra.push([`perplexity (${m.lossTokenization})`, m.perplexity!.toFixed(2)]);
+    if (m.otherSentence) extra.push([`perplexity given another pair's sentence`, `${m.otherSentence.perplexity.toFixed(2)} (${m.otherSentence.ratio.toFixed(2)}x)`]);
   }
   extra.push(['outputs with <unk>', pct(m.unkRate)]);
   if (m.lexFailures > 0) extra.push(['outputs the lexer rejected', String(m.lexFailures)]);

@@ -18,6 +18,13 @@ export const trainOptionsSchema = z
     clipNorm: z.number().positive().nullable(),
     weightDecay: z.number().nonnegative(),
     labelSmoothing: z.number().min(0).lt(1),
+    /**
+     * Share of the decoder's input tokens (the gold code so far; BOS kept) replaced by <unk> in
+     * training, drawn anew each step ("word dropout", Bowman et al. 2016). A decoder that has
+     * learned Python well can predict much of the code from the code so far and read little of
+     * the sentence; hiding some of that prefix makes it read the sentence. 0 = off.
+     */
+    decoderInputDropout: z.number().min(0).lt(1),
     focalGamma: z.number().nonnegative(),
     /** Loss weight of structure tokens (<nl>, <indent>, <dedent>, ':', brackets); 1 = plain. */
     structureWeight: z.number().positive(),
@@ -88,6 +95,7 @@ export function seedTrainOptions(): TrainOptions {
     clipNorm: 1.0,
     weightDecay: 0,
     labelSmoothing: 0,
+    decoderInputDropout: 0,
     focalGamma: 0,
     structureWeight: 1,
     patience: 0,

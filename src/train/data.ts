@@ -97,6 +97,20 @@ export function collate(batch: readonly Example[]): Batch {
   return { batch: B, srcLen: S, tgtLen: T, src, tgtIn, tgtOut };
 }
 
+/**
+ * Word dropout on the decoder's input (train.decoderInputDropout): each token of tgtIn but BOS
+ * and padding becomes <unk> with probability p. The targets (tgtOut) stay, so the model still
+ * learns to write every token, from less of the code so far. A new batch; the given one is kept.
+ */
+export function dropDecoderInputs(batch: Batch, p: number, rng: Rng): Batch {
+  if (p <= 0) return batch;
+  const tgtIn = batch.tgtIn.slice();
+  for (let i = 0; i < tgtIn.length; i++) {
+    if (tgtIn[i] !== PAD && tgtIn[i] !== BOS && rng.next() < p) tgtIn[i] = UNK;
+  }
+  return { ...batch, tgtIn };
+}
+
 /** Non-padding tokens of a batch (source + target), for tokens/s. */
 export function batchTokens(batch: readonly Example[]): number {
   return batch.reduce((n, e) => n + e.src.length + e.tgt.length, 0);

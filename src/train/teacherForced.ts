@@ -82,3 +82,15 @@ export function teacherForced(
   const loss = tokens ? lossSum / tokens : NaN;
   return { perExample, lossSum, tokens, correct, loss, perplexity: Math.exp(loss), tokenAccuracy: tokens ? correct / tokens : NaN };
 }
+
+/**
+ * How much a model reads its sentence: the teacher-forced perplexity of each example's code
+ * when the model is given another example's sentence (example i reads the sentence of example
+ * i + n/2, mod n). A model that ignores its input scores as it does with the right sentences;
+ * the ratio to the real perplexity is how many times more perplexed the wrong sentence leaves it.
+ */
+export function otherSentencePerplexity(models: Models, examples: readonly Example[]): number {
+  const n = examples.length;
+  const shift = Math.max(1, Math.floor(n / 2));
+  return teacherForced(models, examples.map((e, i) => ({ ...e, src: examples[(i + shift) % n].src }))).perplexity;
+}

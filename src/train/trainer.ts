@@ -25,7 +25,8 @@ import { Vocab } from '../tokenize/vocab.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { portablePath, portablePaths } from '../util/portablePaths.js';
 import { loadCheckpoint, saveCheckpoint, type EpochMetrics, type TrainerState } from './checkpoint.js';
-import { batchTokens, collate, makeBatches, type Example } from './data.js';
+import { batchTokens, collate, dropDecoderInputs, makeBatches, type Example } from './data.js';
+import { Rng } from '../tensor/random.js';
 import { copyStartWeights } from './startFrom.js';
 import { applyEmbeddingInit, freezeAndListTrainable, type EmbeddingInit } from './embeddingInit.js';
 import { createProgress } from './progress.js';
@@ -170,8 +171,9 @@ export function train(spec: RunSpec, out: string, data: PreparedData, opts: { re
     model.training = true;
     for (let b = state.batchInEpoch; b < batches.length; b++) {
       const t0 = performance.now();
-      const batch = collate(batches[b]);
       state.step++;
+      // The word-dropout draw depends only on (seed, step), so a resumed run drops the same tokens.
+      const batch = dropDecoderInputs(collate(batches[b]), t.decoderInputDropout, new Rng(t.seed * 1_000_003 + state.step));
       adam.lr = learningRate(t, state.step);
       const r = tidy(() => {
         const res = model.loss(batch, lossOpts);

@@ -11,7 +11,7 @@ import { loadModel } from '../../src/model/bundle.js';
 import { encodePairs } from '../../src/train/data.js';
 import { loadRunSplits } from '../../src/train/prepare.js';
 import { readSpecFile } from '../../src/train/spec.js';
-import { teacherForced } from '../../src/train/teacherForced.js';
+import { otherSentencePerplexity, teacherForced } from '../../src/train/teacherForced.js';
 import { evaluateLoss } from '../../src/train/trainer.js';
 import { resolveRecordedPath } from '../../src/util/portablePaths.js';
 
@@ -67,6 +67,12 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   const tf = teacherForced(loaded.model, examples);
   assert.ok(Math.abs(tf.loss - evaluateLoss(loaded.model, examples).loss) < 1e-4, `${tf.loss} vs ${evaluateLoss(loaded.model, examples).loss}`);
   assert.ok(Math.abs(tf.loss - m.loss) < 1e-9);
+  // How much the model reads its sentence: each code scored with another pair's sentence.
+  assert.ok(m.otherSentence.perplexity > 0 && Math.abs(m.otherSentence.ratio * m.perplexity - m.otherSentence.perplexity) < 1e-9 * m.otherSentence.perplexity);
+  assert.ok(Math.abs(otherSentencePerplexity(loaded.model, examples) - m.otherSentence.perplexity) < 1e-9 * m.perplexity);
+  assert.notEqual(otherSentencePerplexity(loaded.model, examples), tf.perplexity, 'other sentences change the scores');
+  const oneSentence = examples.map((e) => ({ ...e, src: examples[0].src }));
+  assert.equal(otherSentencePerplexity(loaded.model, oneSentence), teacherForced(loaded.model, oneSentence).perplexity, 'with one sentence for all, swapping changes nothing');
 
   // Beam, valid split, a subset, another output folder, and the table.
   const out = path.join(dir, 'out');
@@ -76,6 +82,7 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   assert.match(table.stdout, /BLEU over Python lexer tokens \(corpus, 0-100\)/);
   assert.match(table.stdout, /CodeBLEU[\s\S]*n-gram match[\s\S]*weighted n-gram match[\s\S]*syntax \(AST\) match[\s\S]*data-flow match/);
   assert.match(table.stdout, /perplexity \(en2py model tokens\)/);
+  assert.match(table.stdout, /perplexity given another pair's sentence +\| \d+\.\d\d \(\d+\.\d\dx\)/);
   assert.equal(jsonl(path.join(out, 'eval.jsonl')).length, 2);
 
   // The team benchmark, 3 problems.

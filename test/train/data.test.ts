@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildVocabularies } from '../../src/data/prepare.js';
-import { encodePairs } from '../../src/train/data.js';
+import { collate, dropDecoderInputs, encodePairs } from '../../src/train/data.js';
+import { Rng } from '../../src/tensor/random.js';
 import { codeVocabBase, decodeCode } from '../../src/tokenize/subword.js';
-import { EOS, SPECIAL_TOKENS } from '../../src/tokenize/vocab.js';
+import { BOS, EOS, PAD, SPECIAL_TOKENS, UNK } from '../../src/tokenize/vocab.js';
 import type { CleanPair } from '../../src/data/clean.js';
 
 const pair = (id: string, description: string, code: string): CleanPair => ({ id, description, code }) as CleanPair;
@@ -47,4 +48,30 @@ test('longTargets "skip" leaves long training code out instead of cutting it; th
   assert.equal(skipped.stats.skippedLong, 1);
   assert.equal(skipped.stats.truncatedTgt, 0);
   assert.equal(skipped.stats.examples, 2);
+});
+
+test('dropDecoderInputs hides about p of the decoder inputs behind <unk>, never BOS or padding, keeps the targets, and repeats with the seed', () => {
+  const examples = Array.from({ length: 40 }, (_, i) => ({ id: `e${i}`, src: Int32Array.from([5, 6]), tgt: Int32Array.from([...Array.from({ length: 10 + (i % 30) }, (_, k) => 10 + k), EOS]) }));
+  const batch = collate(examples);
+  assert.equal(dropDecoderInputs(batch, 0, new Rng(1)), batch, 'p 0 is the batch itself');
+  const dropped = dropDecoderInputs(batch, 0.25, new Rng(7));
+  assert.deepEqual(dropped.tgtOut, batch.tgtOut);
+  assert.deepEqual(dropped.src, batch.src);
+  let open = 0;
+  let hidden = 0;
+  for (let i = 0; i < batch.tgtIn.length; i++) {
+    const before = batch.tgtIn[i];
+    const after = dropped.tgtIn[i];
+    if (before === PAD || before === BOS) {
+      assert.equal(after, before, `position ${i}`);
+      continue;
+    }
+    open++;
+    if (after === UNK) hidden++;
+    else assert.equal(after, before);
+  }
+  assert.ok(Math.abs(hidden / open - 0.25) < 0.04, `${hidden} of ${open} hidden`);
+  assert.deepEqual(dropDecoderInputs(batch, 0.25, new Rng(7)).tgtIn, dropped.tgtIn, 'same seed, same draw');
+  assert.notDeepEqual(dropDecoderInputs(batch, 0.25, new Rng(8)).tgtIn, dropped.tgtIn, 'another seed, another draw');
+  assert.equal(batch.tgtIn.filter((x) => x === UNK).length, 0, 'the given batch is not changed');
 });
