@@ -20,7 +20,7 @@
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Generator, DEFAULT_MAX_REPEATS } from '../src/decode/generator.js';
+import { Generator, DEFAULT_CONTRAST_TOKENS, DEFAULT_MAX_REPEATS } from '../src/decode/generator.js';
 import { rerankGenerations } from '../src/decode/rerank.js';
 import { DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY } from '../src/decode/search.js';
 import { selectByExecution } from '../src/eval/execHarness.js';
@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       prompt: { type: 'string', default: 'text+test' },
       model: { type: 'string', default: path.join(repoRoot, 'models', 'default') },
       samples: { type: 'string', default: '10' },
+      contrast: { type: 'string', default: '0' },
+      'contrast-tokens': { type: 'string', default: String(DEFAULT_CONTRAST_TOKENS) },
       limit: { type: 'string' },
       out: { type: 'string', default: path.join(repoRoot, 'results', 'exec-select', 'mbpp-valid.json') },
     },
@@ -70,7 +72,11 @@ async function main(): Promise<void> {
   setPrecision(precision);
   const loaded = loadModel(values.model!);
   const generator = new Generator(loaded);
-  const common = { guard: true, maxRepeats: DEFAULT_MAX_REPEATS, maxLen: 256 };
+  // --contrast: the sentence contrast (src/decode/stepper.ts) for the beams and the samples alike.
+  const contrast = Number(values.contrast);
+  const contrastTokens = Number(values['contrast-tokens']);
+  if (!(contrast >= 0) || !(contrastTokens > 0)) throw new Error(`--contrast: expected a number ≥ 0 and --contrast-tokens a positive count, got ${values.contrast}, ${values['contrast-tokens']}`);
+  const common = { guard: true, maxRepeats: DEFAULT_MAX_REPEATS, maxLen: 256, contrast, contrastTokens };
   const log = (s: string) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
   log(`${tasks.length} of ${setName}, ${n} samples, model ${values.model}, precision ${precision}`);
 
@@ -133,11 +139,12 @@ async function main(): Promise<void> {
   const summary = {
     what: `Choosing by execution (largest group of candidates agreeing on outputs) against beam search, ${setName}`,
     protocol: `${withTest ? 'prompt = the task text + "\\n" + its first test (standard MBPP protocol)' : 'prompt = the task text alone'}; scored on all of the task's tests; no test set was used`,
-    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${values.limit ? ` --limit ${values.limit}` : ''}${repoRelative(values.model!) === 'models/default' ? '' : ` --model ${repoRelative(values.model!)}`} --out ${repoRelative(values.out!)}`,
+    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${contrast ? ` --contrast ${contrast} --contrast-tokens ${contrastTokens}` : ''}${values.limit ? ` --limit ${values.limit}` : ''}${repoRelative(values.model!) === 'models/default' ? '' : ` --model ${repoRelative(values.model!)}`} --out ${repoRelative(values.out!)}`,
     model: repoRelative(values.model!),
     data: values.functions ? repoRelative(values.functions) : portablePath(values.mbpp!),
     tasks: rows.length,
     samples: n,
+    ...(contrast ? { contrast: { weight: contrast, tokens: contrastTokens } } : {}),
     decoding: { beam: DEFAULT_BEAM, lengthPenalty: DEFAULT_LENGTH_PENALTY, temperature: 0.8, seed: '1000 + task id', ...common, precision },
     inputRule: 'src/eval/execHarness.ts: the literal argument lists of the calls in the prompt, then 11 generic tuples cut to the arity',
     passedStrict: score('strict'),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { describeRecordedFile, isFileRecord, portablePath, repoRelative, resolveRecordedPath, sha256OfFile, type FileRecord } from '../util/portablePaths.js';
-import { Generator, type GenerateOptions } from '../decode/generator.js';
+import { DEFAULT_CONTRAST_TOKENS, Generator, type GenerateOptions } from '../decode/generator.js';
 import { rerankGenerations, reranks } from '../decode/rerank.js';
 import type { SplitName } from '../data/split.js';
 import {
@@ -75,6 +75,8 @@ export interface EvalCliOptions {
   cut: boolean;
   /** Forbid a short cycle repeated more than this many times in a row (0 = off; src/decode/repetition.ts). */
   maxRepeats: number;
+  contrast: number;
+  contrastTokens?: number;
   /** Matrix products: auto (bf16 where the CPU has bf16 units), fp32 or bf16. */
   precision?: 'auto' | Precision;
   out?: string;
@@ -149,13 +151,13 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  const syntax = { guard: o.guard, rerank: reranks(o) && o.select !== 'exec', ...(reranks(o) && o.select !== 'exec' ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats, ...(o.select === 'exec' ? { select: 'exec' } : {}) };
+  const syntax = { guard: o.guard, rerank: reranks(o) && o.select !== 'exec', ...(reranks(o) && o.select !== 'exec' ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats, ...(o.contrast ? { contrast: o.contrast, contrastTokens: o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS } : {}), ...(o.select === 'exec' ? { select: 'exec' } : {}) };
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
   return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  const extras = [o.guard ? 'syntax guard' : '', o.select === 'exec' ? 'chosen by execution (largest agreeing group)' : reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : ''].filter(Boolean).join(', ');
+  const extras = [o.guard ? 'syntax guard' : '', o.select === 'exec' ? 'chosen by execution (largest agreeing group)' : reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : '', o.contrast ? `sentence contrast ${o.contrast} over ${o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS} tokens` : ''].filter(Boolean).join(', ');
   const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
   return extras ? `${base}, ${extras}` : base;
 }
@@ -288,7 +290,7 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const generator = new Generator(loaded);
   const genOpts: GenerateOptions = {
     beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen,
-    guard: o.guard, maxRepeats: o.maxRepeats,
+    guard: o.guard, maxRepeats: o.maxRepeats, contrast: o.contrast, contrastTokens: o.contrastTokens,
   };
   const r = chosen.length ? await evalExecution(loaded, generator, o, genOpts) : await evalSplit(loaded, generator, o, genOpts);
   const evalFile = path.join(o.out ?? loaded.dir, EVAL_FILE);

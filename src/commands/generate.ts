@@ -49,7 +49,7 @@ export function readPrompts(file: string): Prompt[] {
 
 export interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
-  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; input?: string; output?: string; json?: boolean; seed?: number;
+  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; contrast: number; contrastTokens: number; input?: string; output?: string; json?: boolean; seed?: number;
   precision?: 'auto' | Precision;
   test?: string[]; tries?: number; select: SelectHow;
 }
@@ -94,7 +94,7 @@ export function generateCommand(): Command {
         const generator = new Generator(loaded);
         const opts: GenerateOptions = {
           beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
-          guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed,
+          guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed, contrast: o.contrast, contrastTokens: o.contrastTokens,
         };
         // All candidates of all sentences are compiled by one python3. A reranked answer
         // keeps its own tokens; one cut to a parsing prefix has none (no candidate wrote it).

@@ -1,7 +1,7 @@
 // Parsers for numeric command-line options, shared by the commands (commander prints their message).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolvePrecision, setPrecision, type Precision } from '../tensor/precision.js';
-import { DEFAULT_MAX_REPEATS } from '../decode/generator.js';
+import { DEFAULT_CONTRAST_TOKENS, DEFAULT_MAX_REPEATS } from '../decode/generator.js';
 import { DEFAULT_LENGTH_PENALTY } from '../decode/search.js';
 
 export function positiveInt(v: string): number {
@@ -45,6 +45,8 @@ export function samplingOptions(cmd: Command): Command {
     .option('--no-rerank', 'with beams or samples: keep the most likely candidate even when it does not parse')
     .option('--cut', 'with the parse rerank: when no candidate parses, cut the most likely one to its longest parsing prefix of whole lines (off by default: it cost validation BLEU)', false)
     .option('--max-repeats <n>', 'forbid repeating a short cycle of tokens more than n times in a row (0 = no limit)', nonNegativeInt, DEFAULT_MAX_REPEATS)
+    .option('--contrast <lambda>', 'sentence contrast: score tokens by (1 + λ) log p(token | sentence) − λ log p(token | no sentence), so what the sentence asks for gains over what Python alone makes likely (context-aware decoding, over the first --contrast-tokens tokens; 0 = off)', nonNegativeNumber, 0)
+    .option('--contrast-tokens <n>', 'with --contrast: apply it to this many first output tokens', positiveInt, DEFAULT_CONTRAST_TOKENS)
     .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, DEFAULT_LENGTH_PENALTY)
     .option('--temperature <t>', 'sampling temperature', positiveNumber, 0.8)
     .option('--top-k <k>', 'sample among the k most likely tokens', positiveInt)

@@ -19,6 +19,9 @@ import { SyntaxGuard } from './syntaxGuard.js';
  */
 export const DEFAULT_MAX_REPEATS = 4;
 
+/** The sentence contrast's reach unless told otherwise: about a function's signature line (`def name(args):` is 6-12 tokens). */
+export const DEFAULT_CONTRAST_TOKENS = 16;
+
 export interface GenerateOptions {
   /** Beam size; 1 = greedy. */
   beam?: number;
@@ -36,6 +39,10 @@ export interface GenerateOptions {
   guard?: boolean;
   /** Forbid repeating a short cycle of tokens more than this many times in a row (0 / unset = off). */
   maxRepeats?: number;
+  /** Sentence contrast weight λ (src/decode/stepper.ts); 0 / unset = off. */
+  contrast?: number;
+  /** Over how many first output tokens the contrast applies (default DEFAULT_CONTRAST_TOKENS). */
+  contrastTokens?: number;
 }
 
 /** One decoded candidate: its code, model tokens and (when recorded) cross-attention rows. */
@@ -123,6 +130,7 @@ export class Generator {
     const common = {
       maxLen: opts.maxLen, attention: opts.attention, guard: opts.guard ? this.guard() : undefined, maxRepeats: opts.maxRepeats,
       forbidden: this.unfilledSlots(numbers),
+      contrast: opts.contrast ? { weight: opts.contrast, tokens: opts.contrastTokens ?? DEFAULT_CONTRAST_TOKENS } : undefined,
     };
     let hyps: Hypothesis[];
     let seed: number | undefined;

@@ -10,7 +10,7 @@ import { BOS, EOS, PAD, UNK } from '../tokenize/vocab.js';
 import { logSoftmaxRow } from './logits.js';
 import { cycleBlockedTokens } from './repetition.js';
 import { membersOf, type Models } from '../model/ensemble.js';
-import { Stepper } from './stepper.js';
+import { Stepper, type SentenceContrast } from './stepper.js';
 import type { GuardState, SyntaxGuard } from './syntaxGuard.js';
 
 export interface Hypothesis {
@@ -39,6 +39,8 @@ export interface DecodeOptions {
   guard?: SyntaxGuard;
   /** Forbid the token that would repeat a short cycle more than this many times in a row (0 = off; repetition.ts). */
   maxRepeats?: number;
+  /** Sentence contrast (stepper.ts): score the first tokens by (1 + λ) log p(· | sentence) − λ log p(· | no sentence); unset = off. */
+  contrast?: SentenceContrast;
 }
 
 /** Whether the constraints (syntax guard, and unless `guardOnly` the repetition limit) let hypothesis h emit token id. */
@@ -114,7 +116,7 @@ export function greedy(models: Models, src: Int32Array, opts: DecodeOptions = {}
   const V = config.tgtVocab;
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
-    const decoder = new Stepper(models, src, 1, maxLen + 1);
+    const decoder = new Stepper(models, src, 1, maxLen + 1, opts.contrast);
     const h: Hypothesis = { ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() };
     let token = BOS;
     for (let step = 0; step <= maxLen && !h.finished; step++) {
@@ -165,7 +167,7 @@ export function beamSearch(models: Models, src: Int32Array, opts: BeamOptions = 
   const ban = banned(opts);
   const penalty = (len: number) => (alpha === 0 ? 1 : ((5 + len) / 6) ** alpha);
   return noGrad(() => tidy(() => {
-    const decoder = new Stepper(models, src, beam, maxLen + 1);
+    const decoder = new Stepper(models, src, beam, maxLen + 1, opts.contrast);
     let live: Hypothesis[] = [{ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() }];
     const finished: Hypothesis[] = [];
     const nBest = opts.nBest ?? beam;
@@ -258,7 +260,7 @@ export function sample(models: Models, src: Int32Array, opts: SampleOptions = {}
   const rng = new Rng(opts.seed ?? 1);
   const ban = banned(opts);
   return noGrad(() => tidy(() => {
-    const decoder = new Stepper(models, src, n, maxLen + 1);
+    const decoder = new Stepper(models, src, n, maxLen + 1, opts.contrast);
     const hyps: Hypothesis[] = Array.from({ length: n }, () => ({ ids: [], logProb: 0, score: 0, finished: false, attention: opts.attention ? [] : undefined, guard: opts.guard?.start() }));
     for (let step = 0; step <= maxLen && hyps.some((h) => !h.finished); step++) {
       const tokens = Int32Array.from(hyps, (h) => (h.ids.length ? h.ids[h.ids.length - 1] : BOS));
