@@ -59,6 +59,7 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'E26 (E24 + word dropout), MBPP 511-600, text + first test', short: 'E26, MBPP', file: 'results/exec-select/e26-mbpp-valid.json' },
   { label: 'E26 + sentence contrast 0.5, MBPP 511-600, text + first test', short: 'E26 + contrast, MBPP', file: 'results/exec-select/e26-c0.5-mbpp-valid.json' },
   { label: 'E27 (larger, word dropout), MBPP 511-600, text + first test', short: 'E27, MBPP', file: 'results/exec-select/e27-mbpp-valid.json' },
+  { label: 'E28 (E20 + word dropout), MBPP 511-600, text + first test', short: 'E28, MBPP', file: 'results/exec-select/e28-mbpp-valid.json' },
   { label: 'previous default (E8 + E9 ensemble), functions/ validation slice, description alone', short: 'previous default, functions', file: 'results/exec-select/functions-valid-previous-default.json' },
   { label: 'E18, functions/ validation slice, description alone', short: 'E18, functions', file: 'results/exec-select/e18-functions-valid.json' },
   { label: 'E20, functions/ validation slice, description alone', short: 'E20, functions', file: 'results/exec-select/e20-functions-valid.json' },
@@ -68,4 +69,5 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'E26 (E24 + word dropout), functions/ validation slice, description alone', short: 'E26, functions', file: 'results/exec-select/e26-functions-valid.json' },
   { label: 'E26 + sentence contrast 0.5, functions/ validation slice, description alone', short: 'E26 + contrast, functions', file: 'results/exec-select/e26-c0.5-functions-valid.json' },
   { label: 'E27 (larger, word dropout), functions/ validation slice, description alone', short: 'E27, functions', file: 'results/exec-select/e27-functions-valid.json' },
+  { label: 'E28 (E20 + word dropout), functions/ validation slice, description alone', short: 'E28, functions', file: 'results/exec-select/e28-functions-valid.json' },
 ];
