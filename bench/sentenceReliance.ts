@@ -8,11 +8,10 @@
 // Prints a Markdown table; --out writes the numbers (atomically).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readRunInfo } from '../src/commands/eval.js';
+import { examplesForModel, readRunInfo } from '../src/commands/eval.js';
 import { loadModel } from '../src/model/bundle.js';
 import { repoRoot } from '../src/paths.js';
 import { resolvePrecision, setPrecision } from '../src/tensor/precision.js';
-import { encodePairs } from '../src/train/data.js';
 import { loadRunSplits } from '../src/train/prepare.js';
 import { otherSentencePerplexity, teacherForced } from '../src/train/teacherForced.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
@@ -37,8 +36,7 @@ async function main(): Promise<void> {
     const info = readRunInfo(loaded);
     const run = await loadRunSplits(info.spec);
     data = portablePath(run.file);
-    const maxLen = loaded.model.config.maxLen;
-    const { examples } = encodePairs(run.splits.valid, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots });
+    const examples = examplesForModel(loaded, info.spec, run.splits.valid);
     const perplexity = teacherForced(loaded.members, examples).perplexity;
     const other = otherSentencePerplexity(loaded.members, examples);
     rows.push({ model: repoRelative(dir), examples: examples.length, perplexity, otherSentencePerplexity: other, ratio: other / perplexity });

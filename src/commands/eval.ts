@@ -36,7 +36,7 @@ import {
   type SplitGeneration,
 } from '../eval/index.js';
 import { loadModel, type LoadedModel } from '../model/bundle.js';
-import { encodePairs } from '../train/data.js';
+import { encodePairs, type Example } from '../train/data.js';
 import { SYNTAX_CHECK } from '../eval/rescoreSyntax.js';
 import { loadRunSplits } from '../train/prepare.js';
 import { createProgress, type Progress } from '../train/progress.js';
@@ -104,6 +104,12 @@ function readJson(file: string): Record<string, unknown> {
 function splitPairsOf(summary: unknown): Record<string, number> | undefined {
   const pairs = (summary as { split?: { pairs?: unknown } } | undefined)?.split?.pairs;
   return pairs && typeof pairs === 'object' ? (pairs as Record<string, number>) : undefined;
+}
+
+/** Pairs as a model reads them for teacher forcing: its OWN vocabularies and number slots, cut to the lengths its training used. */
+export function examplesForModel(loaded: LoadedModel, spec: RunSpec, pairs: Parameters<typeof encodePairs>[0]): Example[] {
+  const maxLen = loaded.model.config.maxLen;
+  return encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(spec.train.maxSrcLen, maxLen), Math.min(spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots }).examples;
 }
 
 /** The training spec of a model directory: run.json (a run directory), else config.json's training.spec. */
@@ -206,10 +212,8 @@ async function evalSplit(loaded: LoadedModel, generator: Generator, o: EvalCliOp
   if (pairs.length === 0) throw new UserError(`${run.file}: the ${split} split is empty`);
   const loadS = seconds(t0);
 
-  // Teacher forcing with the model's OWN vocabularies, cut to the lengths training used.
   const t1 = performance.now();
-  const maxLen = loaded.model.config.maxLen;
-  const { examples } = encodePairs(pairs, loaded.srcVocab, loaded.tgtVocab, Math.min(info.spec.train.maxSrcLen, maxLen), Math.min(info.spec.train.maxTgtLen, maxLen), { numberSlots: loaded.model.config.numberSlots });
+  const examples = examplesForModel(loaded, info.spec, pairs);
   const tf = teacherForced(loaded.members, examples);
   const other = otherSentencePerplexity(loaded.members, examples);
   const teacherS = seconds(t1);
