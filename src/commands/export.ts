@@ -18,7 +18,7 @@ export function exportCommand(): Command {
     }, 'f16')
     .option('--retrain <command>', 'the command that retrains this model, for the card', 'npx en2py train --preset seed --out runs/seed && npx en2py export --model runs/seed --out models/default')
     .action((o: { model: string; out: string; dtype: 'f16' | 'f32'; retrain: string }) => {
-      const loaded = loadModel(o.model);
+      const loaded = loadModel(o.model, { direction: 'any' });
       mkdirSync(o.out, { recursive: true });
       saveModel(o.out, loaded.model, loaded.srcVocab, loaded.tgtVocab, {
         training: loaded.config.training,

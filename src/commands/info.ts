@@ -13,7 +13,7 @@ export function infoCommand(): Command {
     .option('--model <dir>', 'also list the model\'s weights (names as in model.safetensors) and shapes')
     .action((opts: { json?: boolean; model?: string }) => {
       if (opts.model) {
-        const { model, members, config } = loadModel(opts.model);
+        const { model, members, config } = loadModel(opts.model, { direction: 'any' });
         const weightsOf = (m: typeof model) => [...m.params.byName].map(([name, t]) => ({ name, shape: t.shape }));
         const weights = weightsOf(model);
         const files = ['model.safetensors', ...(config.ensemble?.weights ?? [])];

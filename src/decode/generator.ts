@@ -9,6 +9,7 @@ import type { LoadedModel } from '../model/bundle.js';
 import { tokenizeEnglish } from '../tokenize/english.js';
 import { modelTokensToCode } from '../tokenize/codeText.js';
 import { allSlotTokens, fillSlots, slotSentence } from '../tokenize/numberSlots.js';
+import { copyNameFromSentence } from './copyNames.js';
 import { beamSearch, greedy, sample, type Hypothesis } from './search.js';
 import { SyntaxGuard } from './syntaxGuard.js';
 
@@ -43,12 +44,18 @@ export interface GenerateOptions {
   contrast?: number;
   /** Over how many first output tokens the contrast applies (default DEFAULT_CONTRAST_TOKENS). */
   contrastTokens?: number;
+  /** Rename a candidate's function to the one name the sentence gives it (src/decode/copyNames.ts); on unless false. */
+  copyNames?: boolean;
 }
 
 /** One decoded candidate: its code, model tokens and (when recorded) cross-attention rows. */
 export interface Candidate {
   code: string;
   tokens: string[];
+  /** The model's log-probability of the candidate's tokens and its end (what the coder-reviewer rerank weighs). */
+  logProb: number;
+  /** The function renamed to the name the sentence gives (the tokens are the model's, before the rename). */
+  renamed?: { from: string; to: string };
   attention?: number[][];
 }
 
@@ -148,7 +155,11 @@ export class Generator {
       const g = greedy(model, ids, common);
       if (!hyps.some((h) => h.ids.length === g.ids.length && h.ids.every((id, i) => id === g.ids[i]))) hyps.push(g);
     }
-    const candidates: Candidate[] = hyps.map((h) => ({ ...this.toCode(h, numbers), ...(h.attention ? { attention: h.attention } : {}) }));
+    const candidates: Candidate[] = hyps.map((h) => {
+      const c = this.toCode(h, numbers);
+      const copy = opts.copyNames === false ? { code: c.code } : copyNameFromSentence(sentence, c.code);
+      return { ...c, code: copy.code, logProb: h.logProb, ...(copy.renamed && { renamed: copy.renamed }), ...(h.attention ? { attention: h.attention } : {}) };
+    });
     const [best, ...rest] = candidates;
     return {
       code: best.code,

@@ -1,8 +1,8 @@
 /**
  * A model directory: everything `generate`, `eval` and `serve` need.
  *   config.json         {format, model (ModelConfig), parameters, training summary, metrics}
- *   vocab.en.json       source vocabulary (English words)
- *   vocab.py.json       target vocabulary (Python model tokens, see src/tokenize/subword.ts)
+ *   vocab.en.json       English words: the source vocabulary (the target one of a py2en reviewer)
+ *   vocab.py.json       Python model tokens, see src/tokenize/subword.ts: the target vocabulary (a reviewer's source)
  *   model.safetensors   weights, PyTorch-style names (listed by `en2py info --model DIR`)
  *   model.2.safetensors … an ensemble's further members (same vocabularies, sizes may differ; see `en2py ensemble`)
  */
@@ -97,8 +97,9 @@ export function saveModel(
       ? { weights: members.slice(1).map((_, k) => memberFile(k + 1)), from: extra.ensemble.from, models: members.slice(1).map((m) => m.config) }
       : undefined,
   };
-  srcVocab.save(path.join(dir, 'vocab.en.json'));
-  tgtVocab.save(path.join(dir, 'vocab.py.json'));
+  const files = vocabFiles(dir, model.config);
+  srcVocab.save(files.src);
+  tgtVocab.save(files.tgt);
   members.forEach((m, k) => writeSafetensors(path.join(dir, memberFile(k)), weightsOf(m), extra.dtype ?? 'F32', { format: 'pt', en2py: MODEL_FORMAT }));
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   // Members left from an ensemble written here before would sit beside this model unused.
@@ -140,11 +141,31 @@ export function readBundleConfig(dir: string): BundleConfig {
   return parsed.data;
 }
 
-export function loadModel(dir: string): LoadedModel {
+/** The vocabulary files of a model's encoder (src) and decoder (tgt): English → Python unless config.direction is py2en. */
+export function vocabFiles(dir: string, config: Pick<ModelConfig, 'direction'>): { src: string; tgt: string } {
+  const en = path.join(dir, 'vocab.en.json');
+  const py = path.join(dir, 'vocab.py.json');
+  return config.direction === 'py2en' ? { src: py, tgt: en } : { src: en, tgt: py };
+}
+
+/**
+ * Read a model directory. `direction` is the way the caller needs it to translate: generation,
+ * evaluation and serving take English → Python models (the default), the reviewer a Python →
+ * English one; 'any' is for tools that only copy or inspect weights.
+ */
+export function loadModel(dir: string, opts: { direction?: 'en2py' | 'py2en' | 'any' } = {}): LoadedModel {
   const config = readBundleConfig(dir);
-  const srcVocab = Vocab.load(path.join(dir, 'vocab.en.json'));
-  const tgtVocab = Vocab.load(path.join(dir, 'vocab.py.json'));
   const c: ModelConfig = config.model;
+  const want = opts.direction ?? 'en2py';
+  const have = c.direction ?? 'en2py';
+  if (want !== 'any' && want !== have) {
+    throw new UserError(have === 'py2en'
+      ? `${dir}: a Python → English reviewer model (config.json model.direction py2en); this needs an English → Python model`
+      : `${dir}: an English → Python model; this needs a Python → English reviewer (a model trained with model.direction py2en)`);
+  }
+  const files = vocabFiles(dir, c);
+  const srcVocab = Vocab.load(files.src);
+  const tgtVocab = Vocab.load(files.tgt);
   if (c.srcVocab !== srcVocab.size || c.tgtVocab !== tgtVocab.size) {
     throw new UserError(`${dir}: config.json expects vocabularies of ${c.srcVocab}/${c.tgtVocab} tokens, the vocabulary files have ${srcVocab.size}/${tgtVocab.size}`);
   }

@@ -31,6 +31,13 @@ export const modelConfigFields = z
      * the option have none.
      */
     numberSlots: z.boolean().optional(),
+    /**
+     * Which way the model translates: English → Python (every model before the option, and the
+     * default), or Python → English, a reviewer that scores how well a program explains a
+     * sentence (src/decode/reviewer.ts). The encoder reads the first language, the decoder writes
+     * the second; vocab.en.json always holds the English words and vocab.py.json the Python tokens.
+     */
+    direction: z.enum(['en2py', 'py2en']).optional(),
   })
   .strict();
 

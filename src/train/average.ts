@@ -43,7 +43,7 @@ export function averageEpochs(runDir: string, epochs: readonly number[], out: st
   if (missing.length) {
     throw new UserError(`${path.join(runDir, 'epochs')}: no weights for epoch ${missing.join(', ')} (it holds ${have.size ? [...have].join(', ') : 'none'}; a run keeps its last ${KEEP_EPOCH_WEIGHTS})`);
   }
-  const base = loadModel(runDir);
+  const base = loadModel(runDir, { direction: 'any' });
   const sum = new Map<string, Float64Array>();
   for (const epoch of epochs) {
     const file = epochFile(runDir, epoch);

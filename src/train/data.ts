@@ -26,16 +26,20 @@ export interface EncodeStats {
   skippedLong: number;
 }
 
+/**
+ * Encode pairs as a model reads them. With `reverse` (a py2en reviewer), the source is the
+ * code (srcVocab the Python vocabulary) and the target the sentence's words.
+ */
 export function encodePairs(
   pairs: ReadonlyArray<{ id: string; description: string; code: string }>,
-  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number, opts: { numberSlots?: boolean; skipLong?: boolean } = {},
+  srcVocab: Vocab, tgtVocab: Vocab, maxSrc: number, maxTgt: number, opts: { numberSlots?: boolean; skipLong?: boolean; reverse?: boolean } = {},
 ): { examples: Example[]; stats: EncodeStats } {
   const stats: EncodeStats = { examples: 0, truncatedSrc: 0, truncatedTgt: 0, unkTgt: 0, skippedLong: 0 };
   const examples: Example[] = [];
   for (const p of pairs) {
     const seen = pairTokens(p.description, p.code, opts.numberSlots ?? false);
-    let src = srcVocab.encode(seen.words);
-    let tgt = tgtVocab.encode(encodeCode(seen.code, tgtVocab));
+    let src = opts.reverse ? srcVocab.encode(encodeCode(seen.code, srcVocab)) : srcVocab.encode(seen.words);
+    let tgt = opts.reverse ? tgtVocab.encode(seen.words) : tgtVocab.encode(encodeCode(seen.code, tgtVocab));
     if (src.length > maxSrc) {
       src = src.slice(0, maxSrc);
       stats.truncatedSrc++;

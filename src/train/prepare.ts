@@ -68,30 +68,32 @@ export async function loadRunSplits(spec: RunSpec, dataOverride?: string): Promi
 export async function prepareData(spec: RunSpec, out: string, opts: { resume: boolean; dataOverride?: string }): Promise<PreparedRun> {
   const { file, format, splits, vocabularyPairs, report } = await loadRunSplits(spec, opts.dataOverride);
   const numberSlots = spec.model.numberSlots ?? false;
-  let srcVocab: Vocab;
-  let tgtVocab: Vocab;
+  // A reviewer (model.direction py2en) reads the code and writes the sentence: the same
+  // pairs and vocabularies, with the roles of the two swapped.
+  const reverse = spec.model.direction === 'py2en';
+  let en: Vocab;
+  let py: Vocab;
   const enFile = path.join(out, 'vocab.en.json');
   const pyFile = path.join(out, 'vocab.py.json');
   const start = spec.init && !existsSync(path.join(out, 'checkpoint.safetensors')) ? loadStartModel(spec) : undefined;
   if (start) {
-    srcVocab = start.srcVocab;
-    tgtVocab = start.tgtVocab;
+    [en, py] = reverse ? [start.tgtVocab, start.srcVocab] : [start.srcVocab, start.tgtVocab];
     mkdirSync(out, { recursive: true });
-    srcVocab.save(enFile);
-    tgtVocab.save(pyFile);
+    en.save(enFile);
+    py.save(pyFile);
   } else if (opts.resume && existsSync(enFile) && existsSync(pyFile)) {
-    srcVocab = Vocab.load(enFile);
-    tgtVocab = Vocab.load(pyFile);
+    en = Vocab.load(enFile);
+    py = Vocab.load(pyFile);
   } else {
-    const v = buildVocabularies(vocabularyPairs, { minFreq: spec.data.minFreq, maxVocab: spec.data.maxVocab, numberSlots });
-    srcVocab = v.en;
-    tgtVocab = v.py;
-    srcVocab.save(enFile);
-    tgtVocab.save(pyFile);
+    ({ en, py } = buildVocabularies(vocabularyPairs, { minFreq: spec.data.minFreq, maxVocab: spec.data.maxVocab, numberSlots }));
+    en.save(enFile);
+    py.save(pyFile);
   }
+  const [srcVocab, tgtVocab] = reverse ? [py, en] : [en, py];
   const t = spec.train;
-  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots, skipLong: t.longTargets === 'skip' });
-  const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { numberSlots });
+  const encode = { numberSlots, reverse };
+  const train = encodePairs(splits.train, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, { ...encode, skipLong: t.longTargets === 'skip' });
+  const valid = encodePairs(splits.valid, srcVocab, tgtVocab, t.maxSrcLen, t.maxTgtLen, encode);
   return {
     file,
     srcVocab,
@@ -99,7 +101,7 @@ export async function prepareData(spec: RunSpec, out: string, opts: { resume: bo
     train: train.examples,
     valid: valid.examples,
     splits,
-    summary: { file, format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: srcVocab.size, py: tgtVocab.size } },
+    summary: { file, format, split: report, encodeTrain: train.stats, encodeValid: valid.stats, vocab: { en: en.size, py: py.size }, ...(reverse && { direction: 'py2en' }) },
     ...(start && { start }),
   };
 }

@@ -25,7 +25,7 @@ export function loadStartModel(spec: RunSpec): LoadedModel {
   const dir = spec.init?.model;
   if (!dir) throw new Error('loadStartModel: the spec has no init.model');
   if (!existsSync(dir)) throw new UserError(`${dir}: no such model directory (init.model: train or fetch that model first)`);
-  const loaded = loadModel(dir);
+  const loaded = loadModel(dir, { direction: 'any' });
   if (loaded.members.length > 1) throw new UserError(`${dir}: init.model is an ensemble of ${loaded.members.length} models; fine-tuning starts from one`);
   const have = loaded.model.config;
   const want = modelConfigFor(spec, loaded.srcVocab.size, loaded.tgtVocab.size);

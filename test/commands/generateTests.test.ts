@@ -102,7 +102,7 @@ test('generate --test, --select exec and the API tests field on a tiny model', {
   // Stubbed candidates: beams that fail, then a sample that passes through the binding.
   const fake = (codes: string[]): Generation => ({
     code: codes[0], alternatives: codes.slice(1), tokens: ['x'], words: ['w'], truncated: false, logProb: 0, ms: 1,
-    candidates: codes.map((code) => ({ code, tokens: [code.slice(4, 9)], attention: [[1]] })),
+    candidates: codes.map((code) => ({ code, tokens: [code.slice(4, 9)], logProb: 0, attention: [[1]] })),
   });
   app.generator.generate = async (_s, opts) => (opts?.samples ? fake(['def wrong(a):\n    return 0\n', 'def triple(a):\n    return 3 * a\n']) : fake(['def add(a):\n    return a + 3\n']));
   const ok = await app.generate({ prompt: sentence, tests: ['assert f(2) == 6', 'assert f(0) == 0'], tries: 5 });
