@@ -69,6 +69,7 @@ export interface EvalCliOptions {
   maxLen: number;
   /** Syntax-aware decoding (src/decode/syntaxGuard.ts). */
   guard: boolean;
+  copyNames: boolean;
   /** Beams/samples: the most likely candidate that parses first (src/decode/rerank.ts). */
   rerank: boolean;
   /** With rerank: when nothing parses, cut the most likely candidate to its longest parsing prefix of whole lines. */
@@ -157,13 +158,13 @@ function generateAll(generator: Generator, sentences: readonly string[], opts: G
 }
 
 function decodingOf(o: EvalCliOptions): Record<string, unknown> {
-  const syntax = { guard: o.guard, rerank: reranks(o) && o.select !== 'exec', ...(reranks(o) && o.select !== 'exec' ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats, ...(o.contrast ? { contrast: o.contrast, contrastTokens: o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS } : {}), ...(o.select === 'exec' ? { select: 'exec' } : {}) };
+  const syntax = { guard: o.guard, rerank: reranks(o) && o.select !== 'exec', ...(reranks(o) && o.select !== 'exec' ? { cut: o.cut } : {}), maxRepeats: o.maxRepeats, copyNames: o.copyNames, ...(o.contrast ? { contrast: o.contrast, contrastTokens: o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS } : {}), ...(o.select === 'exec' ? { select: 'exec' } : {}) };
   if (o.samples) return { strategy: 'sampling', samples: o.samples, temperature: o.temperature, topK: o.topK ?? null, topP: o.topP ?? null, seed: o.seed, maxLen: o.maxLen, ...syntax };
   return { strategy: o.beam <= 1 ? 'greedy' : 'beam', beam: o.beam, ...(o.beam > 1 ? { lengthPenalty: o.lengthPenalty } : {}), maxLen: o.maxLen, ...syntax };
 }
 
 function describeDecoding(o: EvalCliOptions): string {
-  const extras = [o.guard ? 'syntax guard' : '', o.select === 'exec' ? 'chosen by execution (largest agreeing group)' : reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : '', o.contrast ? `sentence contrast ${o.contrast} over ${o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS} tokens` : ''].filter(Boolean).join(', ');
+  const extras = [o.guard ? 'syntax guard' : '', o.select === 'exec' ? 'chosen by execution (largest agreeing group)' : reranks(o) ? (o.cut ? 'parse rerank (cut when nothing parses)' : 'parse rerank') : '', o.maxRepeats ? `cycles repeated at most ${o.maxRepeats}x` : '', o.contrast ? `sentence contrast ${o.contrast} over ${o.contrastTokens ?? DEFAULT_CONTRAST_TOKENS} tokens` : '', o.copyNames ? '' : 'names not copied'].filter(Boolean).join(', ');
   const base = o.samples ? `${o.samples} samples per prompt (temperature ${o.temperature})` : o.beam <= 1 ? 'greedy' : `beam ${o.beam}, length penalty ${o.lengthPenalty}`;
   return extras ? `${base}, ${extras}` : base;
 }
@@ -294,7 +295,7 @@ export async function runEval(o: EvalCliOptions): Promise<{ summary: Record<stri
   const generator = new Generator(loaded);
   const genOpts: GenerateOptions = {
     beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, maxLen: o.maxLen,
-    guard: o.guard, maxRepeats: o.maxRepeats, contrast: o.contrast, contrastTokens: o.contrastTokens,
+    guard: o.guard, maxRepeats: o.maxRepeats, contrast: o.contrast, contrastTokens: o.contrastTokens, copyNames: o.copyNames,
   };
   const r = chosen.length ? await evalExecution(loaded, generator, o, genOpts) : await evalSplit(loaded, generator, o, genOpts);
   const evalFile = path.join(o.out ?? loaded.dir, EVAL_FILE);

@@ -49,7 +49,7 @@ export function readPrompts(file: string): Prompt[] {
 
 export interface GenerateFlags {
   model?: string; beam: number; lengthPenalty: number; samples?: number; temperature: number; topK?: number; topP?: number; maxLen: number;
-  guard: boolean; rerank: boolean; cut: boolean; maxRepeats: number; contrast: number; contrastTokens: number; input?: string; output?: string; json?: boolean; seed?: number;
+  guard: boolean; copyNames: boolean; rerank: boolean; cut: boolean; maxRepeats: number; contrast: number; contrastTokens: number; input?: string; output?: string; json?: boolean; seed?: number;
   precision?: 'auto' | Precision;
   test?: string[]; tries?: number; select: SelectHow;
 }
@@ -94,7 +94,7 @@ export function generateCommand(): Command {
         const generator = new Generator(loaded);
         const opts: GenerateOptions = {
           beam: o.beam, lengthPenalty: o.lengthPenalty, samples: o.samples, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
-          guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed, contrast: o.contrast, contrastTokens: o.contrastTokens,
+          guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed, contrast: o.contrast, contrastTokens: o.contrastTokens, copyNames: o.copyNames,
         };
         // All candidates of all sentences are compiled by one python3. A reranked answer
         // keeps its own tokens; one cut to a parsing prefix has none (no candidate wrote it).
@@ -132,9 +132,11 @@ export function generateCommand(): Command {
         const sentence = words.join(' ');
         const [g] = await finish([generator.generate(sentence, opts)]);
         if (g.truncated) process.stderr.write(`note: the sentence was cut to the model's ${loaded.model.config.maxLen} words\n`);
+        const renamed = g.candidates.find((c) => c.code === g.code)?.renamed;
+        if (renamed) process.stderr.write(`note: the function is named ${renamed.to} as the sentence names it (the model wrote ${renamed.from})\n`);
         if (o.json) {
           process.stdout.write(JSON.stringify({
-            prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, cut: g.cut, tokens: g.tokens, words: g.words,
+            prompt: sentence, code: g.code, alternatives: g.alternatives, reranked: g.reranked, cut: g.cut, tokens: g.tokens, words: g.words, ...(renamed && { renamed }),
             ...(g.seed === undefined ? {} : { seed: g.seed }), ms: g.ms,
           }) + '\n');
         } else process.stdout.write(g.code);

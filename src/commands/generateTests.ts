@@ -19,7 +19,7 @@ export async function runGenerateWithTests(sentence: string, tests: string[], o:
   const generator = new Generator(loaded);
   const opts: GenerateOptions = {
     beam: o.beam, lengthPenalty: o.lengthPenalty, temperature: o.temperature, topK: o.topK, topP: o.topP, maxLen: o.maxLen,
-    guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed, contrast: o.contrast, contrastTokens: o.contrastTokens,
+    guard: o.guard, maxRepeats: o.maxRepeats, seed: o.seed, contrast: o.contrast, contrastTokens: o.contrastTokens, copyNames: o.copyNames,
   };
   const t0 = performance.now();
   const r = await generateWithTests(generator, sentence, opts, tests, o.tries ?? DEFAULT_TRIES);

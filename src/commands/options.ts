@@ -45,6 +45,7 @@ export function samplingOptions(cmd: Command): Command {
     .option('--no-rerank', 'with beams or samples: keep the most likely candidate even when it does not parse')
     .option('--cut', 'with the parse rerank: when no candidate parses, cut the most likely one to its longest parsing prefix of whole lines (off by default: it cost validation BLEU)', false)
     .option('--max-repeats <n>', 'forbid repeating a short cycle of tokens more than n times in a row (0 = no limit)', nonNegativeInt, DEFAULT_MAX_REPEATS)
+    .option('--no-copy-names', 'keep the function name the model wrote even when the sentence gives one (e.g. "assert min_cost(...)"); by default the one function is renamed to it')
     .option('--contrast <lambda>', 'sentence contrast: score tokens by (1 + λ) log p(token | sentence) − λ log p(token | no sentence), so what the sentence asks for gains over what Python alone makes likely (context-aware decoding, over the first --contrast-tokens tokens; 0 = off)', nonNegativeNumber, 0)
     .option('--contrast-tokens <n>', 'with --contrast: apply it to this many first output tokens', positiveInt, DEFAULT_CONTRAST_TOKENS)
     .option('--length-penalty <alpha>', 'beam search length penalty: score = log p / ((5 + length) / 6)^alpha', nonNegativeNumber, DEFAULT_LENGTH_PENALTY)

@@ -22,7 +22,7 @@ import { runSandboxed, type RunResult, type RunStatus, type SandboxLimits } from
 export const DEFAULT_TRIES = 10;
 
 /** Python 3.11's builtins (dir(builtins) without the _-names): a test calling one of them calls no user function. */
-const PY_BUILTINS = new Set((
+export const PY_BUILTINS: ReadonlySet<string> = new Set((
   'abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex copyright credits ' +
   'delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr globals hasattr hash help hex id input ' +
   'int isinstance issubclass iter len license list locals map max memoryview min next object oct open ord pow print property quit ' +

@@ -238,7 +238,7 @@ async function trainEvaluateRecord(
   // Plain greedy decoding, as the original project evaluated: the experiments compare training, not decoding.
   const base: EvalCliOptions = {
     model: relative(runDir), split: 'test', beam: 1, lengthPenalty: 0, temperature: 1, seed: 1, maxLen: 256, limit: o.evalLimit,
-    guard: false, rerank: false, cut: false, maxRepeats: 0, contrast: 0,
+    guard: false, rerank: false, cut: false, maxRepeats: 0, contrast: 0, copyNames: false,
   };
   const sets: Array<[EvalSetName, Partial<EvalCliOptions> | null]> = [
     ['test', {}],

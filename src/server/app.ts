@@ -65,6 +65,8 @@ export interface GenerateResponse {
   /** Last-layer cross-attention, one row per output step (the last may be <eos>) over `words`. */
   attention: number[][];
   highlight: { code: Span[]; alternatives: Span[][] };
+  /** The shown code's function was renamed to the name the prompt gives it (src/decode/copyNames.ts). */
+  renamed?: { from: string; to: string };
   /** With samples: the seed they were drawn with (send it back to draw the same ones; without one, each request draws anew). */
   seed?: number;
   /** With `tests`: what they chose (the answer is the first candidate that passed, else the most likely one). */
@@ -294,6 +296,7 @@ export function createApp(generator: WorkerGenerator, options: AppOptions = {}):
       truncated: g.truncated,
       attention: (shown.attention ?? []).map((row) => row.map(round)),
       highlight: { code: highlightPython(code), alternatives: alternatives.map(highlightPython) },
+      ...(shown.renamed ? { renamed: shown.renamed } : {}),
       ...(g.seed === undefined ? {} : { seed: g.seed }),
       ...(tested ? { tests: { ...testSummary(tested), note: describeTestFilter(tested, r.tests!.length) } } : {}),
       ms: Math.round(g.ms * 10) / 10,

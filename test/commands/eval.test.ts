@@ -53,7 +53,7 @@ test('eval: data split, benchmark, MBPP and bad input', { skip: NO_PYTHON }, asy
   assert.ok(m.loss > 0 && Number.isFinite(m.loss));
   assert.ok(Math.abs(m.perplexity - Math.exp(m.loss)) < 1e-9 * m.perplexity);
   assert.equal(m.lossTokenization, 'en2py model tokens');
-  assert.deepEqual(m.decoding, { strategy: 'greedy', beam: 1, maxLen: 256, guard: true, rerank: false, maxRepeats: 4 }, 'syntax-aware greedy by default');
+  assert.deepEqual(m.decoding, { strategy: 'greedy', beam: 1, maxLen: 256, guard: true, rerank: false, maxRepeats: 4, copyNames: true }, 'syntax-aware greedy by default, names copied');
   assert.equal(resolveRecordedPath(m.evalFile), path.join(model, 'eval.jsonl'), 'recorded relative to the repository');
   const lines = jsonl(path.join(model, 'eval.jsonl'));
   assert.equal(lines.length, testSize);
