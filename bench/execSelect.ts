@@ -10,18 +10,25 @@
 //   exec-beam      the largest agreeing group of the beam candidates
 //   exec-all       the largest agreeing group of beam candidates + samples
 //   first-sample   the most likely sample (for reference)
-// plus oracle@N (some sample passes) and the samples' unbiased pass@1.
+//   coder-all      the candidate of beams + samples that compiles with the highest log-probability per token
+// and with --reviewer DIR (a Python → English model, src/decode/reviewer.ts), among those that compile:
+//   reviewer       the highest log p(sentence | code) per word
+//   coder-reviewer the highest sum of the two (Coder-Reviewer reranking)
+// plus oracle@N (some sample passes), the oracle over all candidates and the samples' unbiased pass@1.
 // With --functions DIR instead, the same on the validation slice of the shared functions/ pairs
 // with tests (src/data/functions.ts functionsValidation: held out of training; the prompt is the
 // description plus its first test, as for MBPP):
 //   node dist/bench/execSelect.js --mbpp ../shared/data/mbpp/mbpp.jsonl [--samples 10] [--limit n] [--model models/default]
 //        [--out results/exec-select/mbpp-valid.json]
 //   node dist/bench/execSelect.js --functions ../shared/data/functions --out results/exec-select/functions-valid.json
+//   ... --reviewer runs/reviewers/r1   (adds the reviewer's ways of choosing)
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Generator, DEFAULT_CONTRAST_TOKENS, DEFAULT_MAX_REPEATS } from '../src/decode/generator.js';
 import { rerankGenerations } from '../src/decode/rerank.js';
+import { chooseCoderReviewer, coderLogProbPerToken, reviewerLogProbs } from '../src/decode/reviewer.js';
+import { checkPythonCompiles } from '../src/python/astCheck.js';
 import { DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY } from '../src/decode/search.js';
 import { selectByExecution } from '../src/eval/execHarness.js';
 import { chooseByAgreement } from '../src/eval/execSelect.js';
@@ -34,8 +41,9 @@ import { resolvePrecision, setPrecision } from '../src/tensor/precision.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { portablePath, repoRelative } from '../src/util/portablePaths.js';
 
-const WAYS = ['beam', 'exec-samples', 'exec-beam', 'exec-all', 'first-sample'] as const;
-type Way = (typeof WAYS)[number];
+const BASE_WAYS = ['beam', 'exec-samples', 'exec-beam', 'exec-all', 'first-sample', 'coder-all'] as const;
+const REVIEWER_WAYS = ['reviewer', 'coder-reviewer'] as const;
+type Way = (typeof BASE_WAYS)[number] | (typeof REVIEWER_WAYS)[number];
 
 
 /** The q-quantile (nearest rank) of xs. */
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
       functions: { type: 'string' },
       prompt: { type: 'string', default: 'text+test' },
       model: { type: 'string', default: path.join(repoRoot, 'models', 'default') },
+      reviewer: { type: 'string' },
       samples: { type: 'string', default: '10' },
       contrast: { type: 'string', default: '0' },
       'contrast-tokens': { type: 'string', default: String(DEFAULT_CONTRAST_TOKENS) },
@@ -72,6 +81,8 @@ async function main(): Promise<void> {
   setPrecision(precision);
   const loaded = loadModel(values.model!);
   const generator = new Generator(loaded);
+  const reviewer = values.reviewer ? loadModel(values.reviewer, { direction: 'py2en' }) : undefined;
+  const WAYS: readonly Way[] = [...BASE_WAYS, ...(reviewer ? REVIEWER_WAYS : [])];
   // --contrast: the sentence contrast (src/decode/stepper.ts) for the beams and the samples alike.
   const contrast = Number(values.contrast);
   const contrastTokens = Number(values['contrast-tokens']);
@@ -82,7 +93,9 @@ async function main(): Promise<void> {
 
   interface Row {
     task: MbppTask & { id: string }; prompt: string; beams: string[]; samples: string[];
-    beamMs: number; sampleMs: number; execSamplesMs: number; execAllMs: number;
+    /** Per candidate (beams, then samples): the coder's log-probability per token, and the reviewer's per word. */
+    coder: number[]; review?: number[];
+    beamMs: number; sampleMs: number; execSamplesMs: number; execAllMs: number; reviewMs: number;
     chosen: Partial<Record<Way, number>>; // index into all = [...beams, ...samples]
     groups: Partial<Record<Way, { size: number; groups: number; executed: number }>>;
   }
@@ -90,11 +103,17 @@ async function main(): Promise<void> {
   for (const [i, task] of tasks.entries()) {
     const prompt = mbppPrompt(task, withTest ? 'text+test' : 'text');
     let t = performance.now();
-    const beams = generator.generate(prompt, { ...common, beam: DEFAULT_BEAM, lengthPenalty: DEFAULT_LENGTH_PENALTY }).candidates.map((c) => c.code);
+    const beamCandidates = generator.generate(prompt, { ...common, beam: DEFAULT_BEAM, lengthPenalty: DEFAULT_LENGTH_PENALTY }).candidates;
+    const beams = beamCandidates.map((c) => c.code);
     const beamMs = performance.now() - t;
     t = performance.now();
-    const samples = generator.generate(prompt, { ...common, samples: n, temperature: 0.8, seed: 1000 + task.taskId }).candidates.map((c) => c.code);
+    const sampleCandidates = generator.generate(prompt, { ...common, samples: n, temperature: 0.8, seed: 1000 + task.taskId }).candidates;
+    const samples = sampleCandidates.map((c) => c.code);
     const sampleMs = performance.now() - t;
+    const coder = [...beamCandidates, ...sampleCandidates].map(coderLogProbPerToken);
+    t = performance.now();
+    const review = reviewer ? reviewerLogProbs(reviewer, prompt, [...beams, ...samples]) : undefined;
+    const reviewMs = performance.now() - t;
     // Latency as a user would see it: the samples' signatures for this prompt alone, two sandboxes at a time.
     t = performance.now();
     const [es] = await selectByExecution([prompt], [samples]);
@@ -106,7 +125,7 @@ async function main(): Promise<void> {
     const ea = chooseByAgreement([...eb.executions, ...es.executions].map((e) => e.signature));
     const g = (c: { groupSize: number; groups: number; executed: number }) => ({ size: c.groupSize, groups: c.groups, executed: c.executed });
     rows.push({
-      task, prompt, beams, samples, beamMs, sampleMs, execSamplesMs, execAllMs,
+      task, prompt, beams, samples, coder, review, beamMs, sampleMs, execSamplesMs, execAllMs, reviewMs,
       chosen: { 'exec-samples': beams.length + es.index, 'exec-beam': eb.index, 'exec-all': ea.index, 'first-sample': beams.length },
       groups: { 'exec-samples': g(es), 'exec-beam': g(eb), 'exec-all': g(ea) },
     });
@@ -115,6 +134,21 @@ async function main(): Promise<void> {
   // The default decoding's answer: the most likely beam candidate that parses (one python3 for all).
   const reranked = await rerankGenerations(rows.map((r) => ({ code: r.beams[0], alternatives: r.beams.slice(1) })));
   rows.forEach((r, i) => (r.chosen.beam = r.beams.indexOf(reranked[i].code)));
+  // The rerankings by score choose among the candidates that compile (one python3 for all), as the parse rerank does;
+  // when none compiles they give the default's answer.
+  const compiles = await checkPythonCompiles(rows.flatMap((r) => [...r.beams, ...r.samples]));
+  let at = 0;
+  for (const r of rows) {
+    const ok = compiles.slice(at, at + r.coder.length).map((c) => c.ok);
+    at += r.coder.length;
+    const pick = (i: number) => (i < 0 ? r.chosen.beam! : i);
+    const zeros = r.coder.map(() => 0);
+    r.chosen['coder-all'] = pick(chooseCoderReviewer(r.coder, zeros, (i) => ok[i]));
+    if (r.review) {
+      r.chosen.reviewer = pick(chooseCoderReviewer(zeros, r.review, (i) => ok[i]));
+      r.chosen['coder-reviewer'] = pick(chooseCoderReviewer(r.coder, r.review, (i) => ok[i]));
+    }
+  }
   log('running every candidate on its task\'s tests');
   const all = rows.map((r) => [...r.beams, ...r.samples]);
   const results = await evaluateMbpp(rows.map((r) => r.task), all, { concurrency: 2 });
@@ -124,6 +158,7 @@ async function main(): Promise<void> {
     const out: Record<string, number> = {};
     for (const w of WAYS) out[w] = rows.filter((r, i) => passes(i, r.chosen[w]!, kind)).length;
     out[`oracle@${n} (some sample passes)`] = rows.filter((r, i) => r.samples.some((_, j) => passes(i, r.beams.length + j, kind))).length;
+    out['oracle over beams + samples'] = rows.filter((r, i) => [...r.beams, ...r.samples].some((_, j) => passes(i, j, kind))).length;
     // What `generate --test` with the task's tests would return: the first passing one of the first N candidates (beams, then samples).
     out[`--test filter, pass@${n} with test filtering (first ${n} of beams then samples)`] = rows.filter((r, i) => [...r.beams, ...r.samples].slice(0, n).some((_, j) => passes(i, j, kind))).length;
     out['samples pass@1 (unbiased, x tasks)'] = Math.round(100 * rows.reduce((s, r, i) => {
@@ -139,8 +174,9 @@ async function main(): Promise<void> {
   const summary = {
     what: `Choosing by execution (largest group of candidates agreeing on outputs) against beam search, ${setName}`,
     protocol: `${withTest ? 'prompt = the task text + "\\n" + its first test (standard MBPP protocol)' : 'prompt = the task text alone'}; scored on all of the task's tests; no test set was used`,
-    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${contrast ? ` --contrast ${contrast} --contrast-tokens ${contrastTokens}` : ''}${values.limit ? ` --limit ${values.limit}` : ''}${repoRelative(values.model!) === 'models/default' ? '' : ` --model ${repoRelative(values.model!)}`} --out ${repoRelative(values.out!)}`,
+    command: `node dist/bench/execSelect.js ${values.functions ? '--functions ../shared/data/functions' : '--mbpp ../shared/data/mbpp/mbpp.jsonl'} --samples ${n}${withTest ? '' : ' --prompt text'}${contrast ? ` --contrast ${contrast} --contrast-tokens ${contrastTokens}` : ''}${values.limit ? ` --limit ${values.limit}` : ''}${repoRelative(values.model!) === 'models/default' ? '' : ` --model ${repoRelative(values.model!)}`}${values.reviewer ? ` --reviewer ${repoRelative(values.reviewer)}` : ''} --out ${repoRelative(values.out!)}`,
     model: repoRelative(values.model!),
+    ...(values.reviewer ? { reviewer: repoRelative(values.reviewer) } : {}),
     data: values.functions ? repoRelative(values.functions) : portablePath(values.mbpp!),
     tasks: rows.length,
     samples: n,
@@ -158,6 +194,10 @@ async function main(): Promise<void> {
       execSignaturesOfSamples: ms((r) => r.execSamplesMs),
       'exec-samples total (samples + their signatures)': ms((r) => r.sampleMs + r.execSamplesMs),
       'exec-all total (beam + samples + all signatures)': ms((r) => r.beamMs + r.sampleMs + r.execAllMs),
+      ...(reviewer ? {
+        reviewerScoring: ms((r) => r.reviewMs),
+        'coder-reviewer total (beam + samples + reviewer)': ms((r) => r.beamMs + r.sampleMs + r.reviewMs),
+      } : {}),
     },
     cpu: (await import('node:os')).cpus()[0]?.model,
     note: 'measured on a shared 2-core machine under load from other jobs; latencies are wall times',
@@ -170,7 +210,7 @@ async function main(): Promise<void> {
       passingStrict: [...r.beams, ...r.samples].map((_, j) => j).filter((j) => passes(i, j, 'strict')),
       passingBound: [...r.beams, ...r.samples].map((_, j) => j).filter((j) => passes(i, j, 'bound')),
       groups: r.groups,
-      ms: { beam: Math.round(r.beamMs), samples: Math.round(r.sampleMs), execSamples: Math.round(r.execSamplesMs), execAll: Math.round(r.execAllMs) },
+      ms: { beam: Math.round(r.beamMs), samples: Math.round(r.sampleMs), execSamples: Math.round(r.execSamplesMs), execAll: Math.round(r.execAllMs), ...(reviewer ? { review: Math.round(r.reviewMs) } : {}) },
     })),
   };
   writeFileAtomic(values.out!, JSON.stringify(summary, null, 1) + '\n');

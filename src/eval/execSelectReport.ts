@@ -71,3 +71,36 @@ export const EXEC_SELECT_ROWS: Array<{ label: string; short: string; file: strin
   { label: 'E27 (larger, word dropout), functions/ validation slice, description alone', short: 'E27, functions', file: 'results/exec-select/e27-functions-valid.json' },
   { label: 'E28 (E20 + word dropout), functions/ validation slice, description alone', short: 'E28, functions', file: 'results/exec-select/e28-functions-valid.json' },
 ];
+
+/** The Coder-Reviewer table's columns (runs of bench/execSelect.ts with --reviewer): [heading, key]. */
+const REVIEWER_COLUMNS: Array<[string, string]> = [
+  ['beam 5 + parse rerank (default)', 'beam'],
+  ['coder alone: most likely per token', 'coder-all'],
+  ['reviewer alone: likelihood of the sentence given the code', 'reviewer'],
+  ['coder + reviewer', 'coder-reviewer'],
+  ['exec over beams + samples', 'exec-all'],
+  ['oracle: some candidate passes', 'oracle over beams + samples'],
+];
+
+export function reviewerHeader(): string {
+  return `| model, validation set (tasks): passes strict / bound | ${REVIEWER_COLUMNS.map(([h]) => h).join(' | ')} | reviewer scoring per prompt (median) | result file |\n| --- |${' ---: |'.repeat(REVIEWER_COLUMNS.length + 1)} --- |`;
+}
+
+/** One row of the Coder-Reviewer table; the choices are among the beams and N samples of one run. */
+export function reviewerRow(label: string, file: string, s: ExecSelectSummary): string {
+  const cells = REVIEWER_COLUMNS.map(([, k]) => {
+    if (!(k in s.passedStrict) || !(k in s.passedBound)) throw new Error(`${file}: no "${k}" in passedStrict/passedBound (run bench/execSelect.js with --reviewer)`);
+    return `${s.passedStrict[k]} / ${s.passedBound[k]}`;
+  });
+  const ms = s.latencyMs.reviewerScoring;
+  if (!ms) throw new Error(`${file}: no latencyMs.reviewerScoring`);
+  return `| ${label} (${s.tasks}) | ${cells.join(' | ')} | ${ms.median.toLocaleString('en-US')} ms | \`${file}\` |`;
+}
+
+/** The README's Coder-Reviewer rows (issue 19's reviewer R1 with each model on the two validation sets). */
+export const REVIEWER_ROWS: Array<{ label: string; file: string }> = [
+  { label: 'default (E8 + E9 ensemble), MBPP 511-600, text + first test', file: 'results/exec-select/default-r1-mbpp-valid.json' },
+  { label: 'E28, MBPP 511-600, text + first test', file: 'results/exec-select/e28-r1-mbpp-valid.json' },
+  { label: 'default (E8 + E9 ensemble), functions/ validation slice, description alone', file: 'results/exec-select/default-r1-functions-valid.json' },
+  { label: 'E28, functions/ validation slice, description alone', file: 'results/exec-select/e28-r1-functions-valid.json' },
+];

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXEC_SELECT_ROWS, execSelectHeader, execSelectLatency, execSelectRow, type ExecSelectSummary } from '../../src/eval/execSelectReport.js';
+import { EXEC_SELECT_ROWS, execSelectHeader, execSelectLatency, execSelectRow, REVIEWER_ROWS, reviewerHeader, reviewerRow, type ExecSelectSummary } from '../../src/eval/execSelectReport.js';
 import { repoRoot } from '../helpers.js';
 
 const read = (rel: string): ExecSelectSummary => JSON.parse(readFileSync(path.join(repoRoot(), rel), 'utf8'));
@@ -27,4 +27,17 @@ test('README: the execution-selection table and latencies equal results/exec-sel
 test('a row refuses a result file without the column it needs', () => {
   const s = read('results/exec-select/mbpp-valid.json');
   assert.throws(() => execSelectRow('x', 'f.json', { ...s, passedBound: { beam: 0 } }), /f\.json: no "exec-samples"/);
+});
+
+test('README: the Coder-Reviewer table equals its results/exec-select files', () => {
+  const readme = readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
+  assert.ok(REVIEWER_ROWS.length > 0, 'rows to check');
+  assert.ok(readme.includes(reviewerHeader()), 'table header');
+  for (const row of REVIEWER_ROWS) {
+    const s = read(row.file);
+    assert.ok(readme.includes(reviewerRow(row.label, row.file, s)), `${row.file} row`);
+    assert.match(s.command, / --reviewer \S+ /, `${row.file} was made with a reviewer`);
+  }
+  const plain = read('results/exec-select/mbpp-valid.json');
+  assert.throws(() => reviewerRow('x', 'f.json', plain), /f\.json: no "coder-all"/);
 });
