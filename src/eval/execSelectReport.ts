@@ -97,10 +97,14 @@ export function reviewerRow(label: string, file: string, s: ExecSelectSummary): 
   return `| ${label} (${s.tasks}) | ${cells.join(' | ')} | ${ms.median.toLocaleString('en-US')} ms | \`${file}\` |`;
 }
 
-/** The README's Coder-Reviewer rows (issue 19's reviewer R1 with each model on the two validation sets). */
+/** The README's Coder-Reviewer rows (issue 19's reviewers R1 and R2 with each model on the two validation sets). */
 export const REVIEWER_ROWS: Array<{ label: string; file: string }> = [
   { label: 'default (E8 + E9 ensemble), MBPP 511-600, text + first test', file: 'results/exec-select/default-r1-mbpp-valid.json' },
   { label: 'E28, MBPP 511-600, text + first test', file: 'results/exec-select/e28-r1-mbpp-valid.json' },
   { label: 'default (E8 + E9 ensemble), functions/ validation slice, description alone', file: 'results/exec-select/default-r1-functions-valid.json' },
   { label: 'E28, functions/ validation slice, description alone', file: 'results/exec-select/e28-r1-functions-valid.json' },
+  { label: 'default, MBPP 511-600, reviewer R2', file: 'results/exec-select/default-r2-mbpp-valid.json' },
+  { label: 'E28, MBPP 511-600, reviewer R2', file: 'results/exec-select/e28-r2-mbpp-valid.json' },
+  { label: 'default, functions/ validation slice, reviewer R2', file: 'results/exec-select/default-r2-functions-valid.json' },
+  { label: 'E28, functions/ validation slice, reviewer R2', file: 'results/exec-select/e28-r2-functions-valid.json' },
 ];
