@@ -35,6 +35,10 @@ export function readExperiment(name: string, dir: string = EXPERIMENTS_DIR): Exp
     throw new UserError(`no experiment "${name}" (expected ${file}); known: ${known.join(', ') || 'none'}`);
   }
   const spec = readSpecFile(file);
+  // An experiment is scored on the code it writes; a reviewer writes sentences (src/decode/reviewer.ts).
+  if (spec.model.direction === 'py2en') {
+    throw new UserError(`${file}: model.direction: py2en trains a code → English reviewer, which writes no code for an experiment to score; train it with \`en2py train --config ${file} --out DIR\` (as experiments/reviewers/ does)`);
+  }
   if (spec.data.path && !path.isAbsolute(spec.data.path)) spec.data.path = path.resolve(dir, spec.data.path);
   if (spec.data.path && !existsSync(spec.data.path)) throw new UserError(`${file}: data.path: no such data file ${spec.data.path}`);
   return { name, file, spec };
