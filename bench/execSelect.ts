@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Generator, DEFAULT_CONTRAST_TOKENS, DEFAULT_MAX_REPEATS } from '../src/decode/generator.js';
-import { rerankGenerations } from '../src/decode/rerank.js';
+import { parsingFirst } from '../src/decode/rerank.js';
 import { chooseCoderReviewer, coderLogProbPerToken, reviewerLogProbs } from '../src/decode/reviewer.js';
 import { checkPythonCompiles } from '../src/python/astCheck.js';
 import { DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY } from '../src/decode/search.js';
@@ -131,16 +131,15 @@ async function main(): Promise<void> {
     });
     log(`${task.id} (${i + 1}/${tasks.length}): beam ${Math.round(beamMs)} ms, samples ${Math.round(sampleMs)} ms, exec ${Math.round(execSamplesMs)} ms; largest group ${es.groupSize}/${samples.length}`);
   }
-  // The default decoding's answer: the most likely beam candidate that parses (one python3 for all).
-  const reranked = await rerankGenerations(rows.map((r) => ({ code: r.beams[0], alternatives: r.beams.slice(1) })));
-  rows.forEach((r, i) => (r.chosen.beam = r.beams.indexOf(reranked[i].code)));
-  // The rerankings by score choose among the candidates that compile (one python3 for all), as the parse rerank does;
-  // when none compiles they give the default's answer.
+  // One python3 compiles every candidate. The default decoding's answer is the most likely beam
+  // candidate that parses (parsingFirst, the parse rerank's rule); the rerankings by score choose
+  // among the candidates that compile, and give the default's answer when none does.
   const compiles = await checkPythonCompiles(rows.flatMap((r) => [...r.beams, ...r.samples]));
   let at = 0;
   for (const r of rows) {
     const ok = compiles.slice(at, at + r.coder.length).map((c) => c.ok);
     at += r.coder.length;
+    r.chosen.beam = parsingFirst(r.beams.map((_, j) => j), ok.slice(0, r.beams.length)).ordered[0];
     const pick = (i: number) => (i < 0 ? r.chosen.beam! : i);
     const zeros = r.coder.map(() => 0);
     r.chosen['coder-all'] = pick(chooseCoderReviewer(r.coder, zeros, (i) => ok[i]));
